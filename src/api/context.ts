@@ -1,0 +1,41 @@
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import type { Config } from "../platform/config.ts";
+import type { Clock } from "../platform/clock.ts";
+import type { AuditLog } from "../modules/audit/index.ts";
+import type { Identity, SessionInfo } from "../modules/identity/index.ts";
+import type { Caller, Tenancy } from "../modules/tenancy/index.ts";
+
+export type AuthMode = "public" | "user" | "operator";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    caller: Caller | null;
+    authVia: "session" | "token" | null;
+    sessionSecret: string | null;
+    session: SessionInfo | null;
+  }
+  interface FastifyContextConfig {
+    auth?: AuthMode;
+  }
+}
+
+/** What the HTTP layer needs: the modules' faces, the clock and the configuration. */
+export type ApiDeps = {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly tenancy: Tenancy;
+  readonly identity: Identity;
+  readonly audit: AuditLog;
+  /** Where the embedded mailbox keeps captured mail, when it is on. */
+  readonly mailboxDir: string | null;
+  readonly ready: () => Promise<boolean>;
+};
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;

@@ -1,0 +1,100 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import type { AppError } from "../platform/result.ts";
+
+/** The one table from error code to HTTP status. Codes are stable: clients branch on them. */
+const statusOf: Record<string, number> = {
+  validation_failed: 400,
+  invalid_reference: 400,
+  not_org_member: 400,
+  malformed_json: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  csrf_rejected: 403,
+  token_scope: 403,
+  user_disabled: 403,
+  not_found: 404,
+  route_not_found: 404,
+  name_taken: 409,
+  email_taken: 409,
+  cost_center_not_empty: 409,
+  default_cost_center: 409,
+  personal_workspace: 409,
+  last_admin: 409,
+  cannot_disable_self: 409,
+  already_set_up: 409,
+  token_limit: 409,
+  invitation_invalid: 410,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  too_many_attempts: 429,
+  internal: 500,
+};
+
+export type FieldError = { path: string; message: string };
+
+export type ErrorBody = {
+  error: { code: string; message: string; requestId: string; fields?: FieldError[] };
+};
+
+export function sendError(req: FastifyRequest, reply: FastifyReply, e: AppError, fields?: FieldError[]): FastifyReply {
+  const status = statusOf[e.code] ?? 400;
+  const retryAfter = e.details?.["retryAfterSeconds"];
+  if (typeof retryAfter === "number") void reply.header("retry-after", String(retryAfter));
+  const body: ErrorBody = { error: { code: e.code, message: e.message, requestId: req.id } };
+  if (fields && fields.length > 0) body.error.fields = fields;
+  return reply.code(status).send(body);
+}
+
+const appError = (code: string, message: string): AppError => ({ code, message, retryable: false });
+
+const where: Record<string, string> = { body: "", querystring: "query parameter ", params: "path parameter " };
+
+/** Turns schema failures into field-by-field messages, and never lets a bug's details reach the client. */
+export function handleError(error: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const fields = error.validation.map((v) => {
+      const path = v.instancePath.replace(/^\//, "").replace(/\//g, ".");
+      return { path, message: v.message ?? "is not valid" };
+    });
+    const context = where[error.validationContext ?? "body"] ?? "";
+    const summary = fields.map((f) => `${context}${f.path || "(request)"}: ${f.message}`).join("; ");
+    return sendError(req, reply, appError("validation_failed", `The request is not valid. ${summary}`), fields);
+  }
+  switch (error.code) {
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return sendError(req, reply, appError("malformed_json", "The body is not valid JSON. Send a JSON object."));
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return sendError(
+        req,
+        reply,
+        appError("unsupported_media_type", "Send the body as JSON with the header Content-Type: application/json."),
+      );
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return sendError(req, reply, appError("payload_too_large", "The body is too large; the limit is 1 MiB."));
+  }
+  if (typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
+    return sendError(req, reply, appError("validation_failed", `The request is not valid: ${error.message}`));
+  }
+  req.log.error({ err: error }, "unhandled error");
+  return sendError(
+    req,
+    reply,
+    appError("internal", "Something went wrong on our side. Try again; if it keeps failing, quote the requestId to support."),
+  );
+}
+
+export const notAuthenticated = (): AppError =>
+  appError("unauthenticated", "Sign in first, or send a valid API token as 'Authorization: Bearer <token>'.");
+
+export const csrfRejected = (why: string): AppError => appError("csrf_rejected", why);
+
+export const tokenScopeTooNarrow = (): AppError =>
+  appError("token_scope", "This API token is read-only. Create a token with scope 'write' to change things.");
+
+export const operatorsOnly = (): AppError => appError("forbidden", "Only partner operators may do this.");
+
+export const routeNotFound = (method: string, url: string): AppError =>
+  appError("route_not_found", `There is no ${method} ${url.split("?")[0] ?? url}. See /docs for the API.`);

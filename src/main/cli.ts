@@ -1,0 +1,47 @@
+import { ConfigError, loadConfig } from "../platform/config.ts";
+import { DataDirLockedError } from "../platform/db/data-dir-lock.ts";
+import { run, stopOnSignals } from "./processes.ts";
+
+const usage = `pcloud — Partner Cloud administration
+
+Usage: pcloud <command> [--demo]
+
+Commands:
+  start     API, console and worker in one process (the default of npm start)
+  server    the API and console only (scale out: several, on PostgreSQL)
+  worker    the background worker only (scale out: several, on PostgreSQL)
+  demo      start with a demo partner, organizations, cost centers and users
+  help      this text
+
+Configuration comes from the environment: PORT (8080), HOST (127.0.0.1), DATA_DIR (./data),
+DATABASE_URL (postgres://…, default: embedded PGlite in DATA_DIR), PUBLIC_URL, MAIL_SMTP_URL, LOG_LEVEL.
+`;
+
+/** The command line: wiring only. */
+export async function main(argv: string[]): Promise<void> {
+  const args = argv.filter((a) => a !== "--");
+  const demo = args.includes("--demo");
+  const command = args.find((a) => !a.startsWith("-")) ?? "start";
+  const modes: Record<string, { http: boolean; worker: boolean; demo: boolean }> = {
+    start: { http: true, worker: true, demo },
+    server: { http: true, worker: false, demo },
+    worker: { http: false, worker: true, demo: false },
+    demo: { http: true, worker: true, demo: true },
+  };
+  const mode = modes[command];
+  if (!mode) {
+    process.stdout.write(usage);
+    process.exitCode = command === "help" ? 0 : 2;
+    return;
+  }
+  try {
+    const config = loadConfig();
+    stopOnSignals(await run(config, mode));
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof DataDirLockedError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}

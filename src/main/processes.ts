@@ -1,0 +1,76 @@
+import type { Config } from "../platform/config.ts";
+import { createLogger } from "../platform/log.ts";
+import { startMailWorker } from "./mail-worker.ts";
+import { createHttpApp, createMailer, createModules, databaseOptions, openDatabase } from "./runtime.ts";
+import { seedDemo } from "./demo-seed.ts";
+import { cookieSettings } from "../api/session-cookie.ts";
+
+export type RunOptions = { http: boolean; worker: boolean; demo: boolean };
+
+/**
+ * Runs the product: the HTTP server (API + console), the worker, or both in one process. With PGlite the data
+ * folder is locked to this process; with PostgreSQL any number of server and worker processes share the database.
+ */
+export async function run(config: Config, opts: RunOptions): Promise<{ stop(): Promise<void>; url: string | null }> {
+  const log = createLogger(config, opts.http ? "server" : "worker");
+  const database = await openDatabase(databaseOptions(config));
+  const modules = createModules(database, config);
+  const mail = await createMailer(config);
+  const stops: (() => Promise<void>)[] = [];
+
+  if (opts.demo) {
+    const seeded = await seedDemo(modules);
+    if (seeded.seeded) {
+      process.stdout.write(
+        `\nDemo data created. Sign in with any of these accounts and the password ${seeded.password}\n` +
+          seeded.accounts.map((a) => `  ${a}\n`).join("") +
+          "(the password is shown only now)\n\n",
+      );
+    } else process.stdout.write("\nThis installation is already set up; the demo data was not added.\n\n");
+  }
+
+  let url: string | null = null;
+  if (opts.http) {
+    const app = await createHttpApp(database, modules, config, { mailboxDir: mail.mailboxDir, log: config.logLevel !== "silent" });
+    const address = await app.listen({ port: config.port, host: config.host });
+    url = config.publicUrl;
+    if (!cookieSettings(config).secure)
+      log.warn("PUBLIC_URL is plain http on a remote host: the session cookie cannot be Secure. Serve over https.");
+    const setup = await modules.tenancy.setup.status();
+    process.stdout.write(
+      `\nPartner Cloud is running: open ${config.publicUrl}\n` +
+        (setup.needsSetup ? "First run: the console will ask you to create the partner operator account.\n" : "") +
+        `API docs: ${config.publicUrl}/docs   (listening on ${address})\n` +
+        (mail.mailboxDir ? `Mail is captured (no real mail is sent); operators read it under Mailbox in the console.\n` : "") +
+        `Database: ${database.kind === "pglite" ? `embedded PGlite in ${config.dataDir}` : "PostgreSQL"}\n\n`,
+    );
+    stops.push(() => app.close());
+  }
+  if (opts.worker) {
+    const worker = startMailWorker({ notifications: modules.notifications, mailer: mail.mailer, log });
+    stops.push(() => worker.stop());
+  }
+  return {
+    url,
+    async stop() {
+      for (const s of stops) await s();
+      await mail.close();
+      await database.close();
+    },
+  };
+}
+
+/** Stops cleanly on SIGINT/SIGTERM, so PGlite flushes and the data-folder lock is released. */
+export function stopOnSignals(running: { stop(): Promise<void> }): void {
+  let stopping = false;
+  const handler = () => {
+    if (stopping) return;
+    stopping = true;
+    running.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+}

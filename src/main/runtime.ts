@@ -1,0 +1,95 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildApp, logSerializers } from "../api/app.ts";
+import type { App } from "../api/context.ts";
+import { createSmtpMailer, startCapturedMailbox, type Mailer } from "../integrations/mail/index.ts";
+import { createAuditLog } from "../modules/audit/index.ts";
+import { createIdentity } from "../modules/identity/index.ts";
+import { createNotifications } from "../modules/notifications/index.ts";
+import { createTenancy } from "../modules/tenancy/index.ts";
+import { systemClock, type Clock } from "../platform/clock.ts";
+import type { Config } from "../platform/config.ts";
+import { openDatabase, type Database, type DatabaseOptions } from "../platform/db/open-database.ts";
+import { loggerOptions } from "../platform/log.ts";
+
+export const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/web");
+
+export function databaseOptions(config: Config): DatabaseOptions {
+  return config.databaseUrl
+    ? { kind: "postgres", url: config.databaseUrl, poolSize: config.dbPoolSize }
+    : { kind: "pglite", dataDir: config.dataDir };
+}
+
+/** The modules wired to one database: what both the server and the worker need. */
+export function createModules(database: Database, config: Config, clock: Clock = systemClock) {
+  const { db } = database;
+  const audit = createAuditLog({ db, clock });
+  const notifications = createNotifications({ db, clock });
+  const tenancy = createTenancy({
+    db,
+    audit,
+    notifications,
+    clock,
+    publicUrl: config.publicUrl,
+    invitationTtlHours: config.invitationTtlHours,
+  });
+  const identity = createIdentity({
+    db,
+    clock,
+    audit,
+    policy: {
+      idleMinutes: config.sessionIdleMinutes,
+      absoluteHours: config.sessionAbsoluteHours,
+      loginMaxFailures: config.loginMaxFailures,
+      loginWindowMinutes: config.loginWindowMinutes,
+    },
+    credentials: (email) => tenancy.users.credentialsByEmail(email),
+  });
+  return { audit, notifications, tenancy, identity };
+}
+
+export type Modules = ReturnType<typeof createModules>;
+
+export async function createHttpApp(
+  database: Database,
+  modules: Modules,
+  config: Config,
+  opts: { clock?: Clock; mailboxDir: string | null; log: boolean },
+): Promise<App> {
+  return buildApp(
+    {
+      config,
+      clock: opts.clock ?? systemClock,
+      tenancy: modules.tenancy,
+      identity: modules.identity,
+      audit: modules.audit,
+      mailboxDir: opts.mailboxDir,
+      ready: async () => (await database.query("SELECT 1 AS ok")).rows.length === 1,
+    },
+    {
+      logger: opts.log ? { ...loggerOptions(config), serializers: logSerializers } : false,
+      webRoot,
+    },
+  );
+}
+
+/** The mailer the configuration asks for: a real relay, or the embedded mailbox under the data folder. */
+export async function createMailer(config: Config): Promise<{ mailer: Mailer; mailboxDir: string | null; close(): Promise<void> }> {
+  if (config.mail.smtpUrl) {
+    const mailer = createSmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from });
+    return { mailer, mailboxDir: null, close: () => mailer.close() };
+  }
+  const mailboxDir = path.join(config.dataDir, "mailbox");
+  const box = await startCapturedMailbox(mailboxDir);
+  const mailer = createSmtpMailer({ url: box.smtpUrl, from: config.mail.from, ignoreTls: true });
+  return {
+    mailer,
+    mailboxDir,
+    close: async () => {
+      await mailer.close();
+      await box.close();
+    },
+  };
+}
+
+export { openDatabase };

@@ -1,0 +1,2 @@
+export { createNotifications } from "./outbox.ts";
+export type { Notifications } from "./outbox.ts";

@@ -1,0 +1,27 @@
+import type { Principal } from "./principal.ts";
+
+/**
+ * The access rules of the organization model (product inventory §1, §2.12), as pure functions.
+ * Operators reach every organization. Objects of an organization the caller is not in are invisible (not found);
+ * objects of the caller's organization that the role does not allow are forbidden.
+ */
+export const inOrg = (p: Principal, orgId: string): boolean => p.isOperator || p.orgId === orgId;
+
+export const isOrgAdmin = (p: Principal, orgId: string): boolean =>
+  p.isOperator || (p.orgId === orgId && p.orgRole === "admin");
+
+export const isCostCenterAdmin = (p: Principal, orgId: string, costCenterId: string): boolean =>
+  isOrgAdmin(p, orgId) || (p.orgId === orgId && p.costCenterAdminOf.has(costCenterId));
+
+type WorkspaceRef = { id: string; orgId: string; costCenterId: string };
+
+export const canAdministerWorkspace = (p: Principal, ws: WorkspaceRef): boolean =>
+  isCostCenterAdmin(p, ws.orgId, ws.costCenterId) || (p.orgId === ws.orgId && p.workspaceRoles.get(ws.id) === "admin");
+
+export const canSeeWorkspace = (p: Principal, ws: WorkspaceRef): boolean =>
+  canAdministerWorkspace(p, ws) || (p.orgId === ws.orgId && p.workspaceRoles.has(ws.id));
+
+/** Org admins and cost-center admins manage people; workspace admins need the directory to add members. */
+export const canListUsers = (p: Principal, orgId: string): boolean =>
+  isOrgAdmin(p, orgId) ||
+  (p.orgId === orgId && (p.costCenterAdminOf.size > 0 || [...p.workspaceRoles.values()].includes("admin")));
