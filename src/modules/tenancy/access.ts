@@ -24,4 +24,4 @@ export const canSeeWorkspace = (p: Principal, ws: WorkspaceRef): boolean =>
 /** Org admins and cost-center admins manage people; workspace admins need the directory to add members. */
 export const canListUsers = (p: Principal, orgId: string): boolean =>
   isOrgAdmin(p, orgId) ||
-  (p.orgId === orgId && (p.costCenterAdminOf.size > 0 || [...p.workspaceRoles.values()].includes("admin")));
+  (p.orgId === orgId && (p.costCenterAdminOf.size > 0 || p.administersTeamWorkspace));

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Executor } from "../../platform/db/types.ts";
-import { costCenterAdmins, users, workspaceMembers } from "./tables.ts";
+import { costCenterAdmins, users, workspaceMembers, workspaces } from "./tables.ts";
 
 export type OrgRole = "admin" | "member";
 export type WorkspaceRole = "visitor" | "user" | "author" | "admin";
@@ -16,6 +16,8 @@ export type Principal = {
   readonly status: "active" | "disabled";
   readonly costCenterAdminOf: ReadonlySet<string>;
   readonly workspaceRoles: ReadonlyMap<string, WorkspaceRole>;
+  /** Whether the user administers a team workspace (everyone administers their own personal one). */
+  readonly administersTeamWorkspace: boolean;
 };
 
 export async function loadPrincipal(db: Executor, userId: string): Promise<Principal | null> {
@@ -24,8 +26,9 @@ export async function loadPrincipal(db: Executor, userId: string): Promise<Princ
   const [ccs, wss] = await Promise.all([
     db.select({ id: costCenterAdmins.costCenterId }).from(costCenterAdmins).where(eq(costCenterAdmins.userId, userId)),
     db
-      .select({ id: workspaceMembers.workspaceId, role: workspaceMembers.role })
+      .select({ id: workspaceMembers.workspaceId, role: workspaceMembers.role, kind: workspaces.kind })
       .from(workspaceMembers)
+      .innerJoin(workspaces, eq(workspaces.id, workspaceMembers.workspaceId))
       .where(eq(workspaceMembers.userId, userId)),
   ]);
   return {
@@ -38,5 +41,6 @@ export async function loadPrincipal(db: Executor, userId: string): Promise<Princ
     status: u.status,
     costCenterAdminOf: new Set(ccs.map((c) => c.id)),
     workspaceRoles: new Map(wss.map((w) => [w.id, w.role])),
+    administersTeamWorkspace: wss.some((w) => w.kind === "team" && w.role === "admin"),
   };
 }
