@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { matrix } from "./authorization-matrix.ts";
+import { backends } from "./support/databases.ts";
+import { createHarness, type Auth, type Harness } from "./support/harness.ts";
+import { createWorld, type World } from "./support/world.ts";
+
+type ErrorBody = { error: { code: string; message: string; requestId: string; fields?: { path: string; message: string }[] } };
+
+/** Bad bodies for each operation that takes one, and the field each must be blamed on. */
+const badBodies: Record<string, { body: unknown; field: string }[]> = {
+  createOrganization: [
+    { body: {}, field: "name" },
+    { body: { name: "" }, field: "name" },
+    { body: { name: "x".repeat(101) }, field: "name" },
+    { body: { name: 42 }, field: "name" },
+    { body: { name: "ok", extra: 1 }, field: "" },
+  ],
+  createCostCenter: [
+    { body: { name: "   " }, field: "name" },
+    { body: { name: null }, field: "name" },
+  ],
+  createWorkspace: [
+    { body: { name: "W" }, field: "costCenterId" },
+    { body: { name: "W", costCenterId: "nope" }, field: "costCenterId" },
+    { body: { costCenterId: "cc_00000000000000000000000000" }, field: "name" },
+  ],
+  updateWorkspace: [{ body: { costCenterId: "cc_00000000000000000000000000" }, field: "" }],
+  setWorkspaceMember: [
+    { body: { role: "owner" }, field: "role" },
+    { body: {}, field: "role" },
+  ],
+  createInvitation: [
+    { body: { email: "not-an-email", orgRole: "member" }, field: "email" },
+    { body: { email: "a@b.test", orgRole: "boss" }, field: "orgRole" },
+    { body: { email: "a@b.test", orgRole: "member", workspaceId: "ws_bad" }, field: "workspaceId" },
+  ],
+  createMyToken: [
+    { body: { name: "t", scope: "admin" }, field: "scope" },
+    { body: { name: "t", scope: "read", expiresInDays: 0 }, field: "expiresInDays" },
+    { body: { name: "t", scope: "read", expiresInDays: 1.5 }, field: "expiresInDays" },
+  ],
+  completeSetup: [{ body: { partnerName: "P", name: "N", email: "op@x.test", password: "short" }, field: "password" }],
+  signIn: [{ body: { email: "nobody" }, field: "email" }],
+  changeMyPassword: [{ body: { currentPassword: "x", newPassword: "short" }, field: "newPassword" }],
+  acceptInvitation: [{ body: { token: "pci_short", name: "N", password: "long enough password" }, field: "token" }],
+  updateUser: [{ body: { orgRole: "owner" }, field: "orgRole" }],
+};
+
+for (const backend of backends()) {
+  void describe(`bad input on ${backend.name}`, () => {
+    let h: Harness;
+    let w: World;
+    let admin: Auth;
+    let operator: Auth;
+    let n = 0;
+
+    before(async () => {
+      h = await createHarness(await backend.open());
+      w = await createWorld(h);
+      admin = await h.sessionFor(w.ids.orgAdmin);
+      operator = await h.sessionFor(w.ids.operator);
+    });
+    after(async () => {
+      await h.close();
+      await h.database.close();
+    });
+
+    for (const [operation, cases] of Object.entries(badBodies)) {
+      void test(`${operation}: each invalid body gets 400 naming the field, with a message saying how to fix it`, async () => {
+        const row = matrix[operation];
+        assert.ok(row, `${operation} is in the matrix`);
+        const attempt = await row.request(w, h, n++);
+        for (const c of cases) {
+          const res = await h.request(operation === "createOrganization" ? operator : admin, attempt.method, attempt.url, c.body);
+          assert.equal(res.status, 400, `${operation} ${JSON.stringify(c.body)} → ${res.body}`);
+          const body = res.json() as ErrorBody;
+          assert.equal(body.error.code, "validation_failed");
+          assert.ok(body.error.requestId.length > 0);
+          const fields = body.error.fields ?? [];
+          assert.ok(fields.length > 0, `fields listed for ${JSON.stringify(c.body)}`);
+          if (c.field) assert.ok(fields.some((f) => f.path === c.field), `${c.field} blamed in ${JSON.stringify(fields)}`);
+          for (const f of fields) assert.ok(f.message.length > 10, `message says how to fix: ${f.message}`);
+          assert.ok(body.error.message.includes(c.field), `summary names ${c.field}: ${body.error.message}`);
+        }
+      });
+    }
+
+    void test("changing a workspace's cost center is refused with a message saying it is immutable", async () => {
+      const res = await h.request(admin, "PATCH", `/api/v1/workspaces/${w.ws1.id}`, { costCenterId: w.cc2.id });
+      assert.equal(res.status, 400);
+      assert.match((res.json() as ErrorBody).error.message, /costCenterId cannot be changed/);
+    });
+
+    void test("malformed ids in the path get 400 naming the parameter; well-formed unknown ids get 404", async () => {
+      const bad = await h.request(admin, "GET", "/api/v1/workspaces/12345");
+      assert.equal(bad.status, 400);
+      assert.match((bad.json() as ErrorBody).error.message, /workspaceId must be an id like ws_/);
+      for (const url of [
+        "/api/v1/workspaces/ws_00000000000000000000000000",
+        "/api/v1/cost-centers/cc_00000000000000000000000000",
+        "/api/v1/organizations/org_00000000000000000000000000",
+        "/api/v1/organizations/org_00000000000000000000000000/workspaces",
+      ]) {
+        const res = await h.request(admin, "GET", url);
+        assert.equal(res.status, 404, url);
+        assert.equal((res.json() as ErrorBody).error.code, "not_found");
+      }
+      const noRoute = await h.request(admin, "GET", "/api/v1/nothing-here");
+      assert.equal(noRoute.status, 404);
+      assert.equal((noRoute.json() as ErrorBody).error.code, "route_not_found");
+    });
+
+    void test("a body that is not JSON, or not sent as JSON, gets a 4xx that says what to send", async () => {
+      const url = `/api/v1/organizations/${w.orgA.id}/cost-centers`;
+      const broken = await h.request(admin, "POST", url, "{not json");
+      assert.equal(broken.status, 400);
+      assert.equal((broken.json() as ErrorBody).error.code, "malformed_json");
+      const form = await h.request(admin, "POST", url, undefined, { "content-type": "text/plain" });
+      assert.ok([400, 415].includes(form.status), `got ${form.status}`);
+      const list = await h.request(admin, "GET", `${url}?limit=0`);
+      assert.equal(list.status, 400);
+      assert.match((list.json() as ErrorBody).error.message, /limit must be at least 1/);
+    });
+
+    void test("no input to any operation produces a 500", async () => {
+      const garbage: unknown[] = [
+        null,
+        [],
+        "text",
+        12,
+        { name: { nested: true } },
+        { name: "x".repeat(5000) },
+        { email: "a@b.c", orgRole: "admin", workspaceId: null, workspaceRole: 7 },
+        { role: ["admin"] },
+        { costCenterId: "cc_" + "z".repeat(26), name: "\u0000" },
+        { token: "pci_" + "-".repeat(43), name: "n", password: "p".repeat(300) },
+      ];
+      const queries = ["", "?limit=abc", "?limit=9999", "?cursor=%00%01", "?cursor=" + "A".repeat(300), "?costCenterId=zz", "?action=DROP TABLE"];
+      for (const [operation, row] of Object.entries(matrix)) {
+        const attempt = await row.request(w, h, n++);
+        for (const auth of [admin, operator, { kind: "anonymous" } as const]) {
+          for (const body of attempt.method === "GET" ? [undefined] : garbage) {
+            const res = await h.request(auth, attempt.method, attempt.url, body);
+            assert.ok(res.status < 500, `${operation} ${JSON.stringify(body)} → ${res.status} ${res.body}`);
+          }
+          if (attempt.method === "GET")
+            for (const q of queries) {
+              const url = attempt.url.includes("?") ? attempt.url + q.replace("?", "&") : attempt.url + q;
+              const res = await h.request(auth, "GET", url);
+              assert.ok(res.status < 500, `${operation} GET ${url} → ${res.status} ${res.body}`);
+            }
+        }
+      }
+    });
+  });
+}

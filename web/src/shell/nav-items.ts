@@ -1,0 +1,16 @@
+import type { Permissions } from "../session/permissions.ts";
+
+export type NavItem = { to: string; label: string };
+
+/** The left navigation: only what the user's role can use. */
+export function navItemsFor(p: Permissions, hasOrg: boolean): NavItem[] {
+  const items: NavItem[] = [];
+  if (hasOrg) items.push({ to: "/overview", label: "Overview" });
+  if (p.isOperator) items.push({ to: "/organizations", label: "Organizations" });
+  if (p.canSeeCostCenters) items.push({ to: "/cost-centers", label: "Cost centers" });
+  if (hasOrg) items.push({ to: "/workspaces", label: "Workspaces" });
+  if (p.canListUsers) items.push({ to: "/users", label: "Users" });
+  if (p.canSeeAuditLog) items.push({ to: "/audit-log", label: "Audit log" });
+  if (p.isOperator) items.push({ to: "/mailbox", label: "Mailbox" });
+  return items;
+}

@@ -1,0 +1,77 @@
+import type { ReactNode } from "react";
+import { matchPath } from "../routing/match-path.ts";
+import { usePathname } from "../routing/navigation.ts";
+import { Redirect } from "../routing/redirect.tsx";
+import { useScope } from "../scope/scope-context.ts";
+import { ApiTokensPage } from "../screens/tokens/api-tokens-page.tsx";
+import { AuditLogPage } from "../screens/audit/audit-log-page.tsx";
+import { CostCentersPage } from "../screens/cost-centers/cost-centers-page.tsx";
+import { MailboxPage } from "../screens/mailbox/mailbox-page.tsx";
+import { OrganizationsPage } from "../screens/organizations/organizations-page.tsx";
+import { OverviewPage } from "../screens/overview/overview-page.tsx";
+import { UsersPage } from "../screens/users/users-page.tsx";
+import { WorkspaceDetailPage } from "../screens/workspaces/workspace-detail-page.tsx";
+import { WorkspacesPage } from "../screens/workspaces/workspaces-page.tsx";
+import { EmptyState } from "../ui/empty-state.tsx";
+import { Link } from "../routing/link.tsx";
+
+function NoOrganization() {
+  const { permissions } = useScope();
+  return (
+    <EmptyState title="No organization chosen">
+      {permissions.isOperator ? (
+        <p>
+          Create an organization under <Link to="/organizations">Organizations</Link>, then pick it in the
+          context switcher at the top.
+        </p>
+      ) : (
+        <p>You are not part of an organization yet. Ask your administrator for an invitation.</p>
+      )}
+    </EmptyState>
+  );
+}
+
+function NotAllowed() {
+  return (
+    <EmptyState title="This page is not available to you">
+      <p>
+        Your role in this scope does not include it. Pick another scope in the context switcher, or ask an
+        organization administrator.
+      </p>
+    </EmptyState>
+  );
+}
+
+/** The pages of the signed-in console, by URL. */
+export function PageRoutes() {
+  const path = usePathname();
+  const { orgId, permissions: p } = useScope();
+
+  const guard = (allowed: boolean, page: () => ReactNode, needsOrg = true): ReactNode => {
+    if (needsOrg && !orgId) return <NoOrganization />;
+    return allowed ? page() : <NotAllowed />;
+  };
+
+  if (path === "/")
+    return <Redirect to={orgId ? "/overview" : p.isOperator ? "/organizations" : "/tokens"} />;
+  if (path === "/overview") return guard(true, () => <OverviewPage />);
+  if (path === "/organizations") return guard(p.isOperator, () => <OrganizationsPage />, false);
+  if (path === "/cost-centers") return guard(p.canSeeCostCenters, () => <CostCentersPage />);
+  if (path === "/workspaces") return guard(true, () => <WorkspacesPage />);
+  const workspace = matchPath("/workspaces/:id", path);
+  if (workspace?.id) {
+    const id = workspace.id;
+    return guard(true, () => <WorkspaceDetailPage key={id} workspaceId={id} />, false);
+  }
+  if (path === "/users") return guard(p.canListUsers, () => <UsersPage />);
+  if (path === "/audit-log") return guard(p.canSeeAuditLog, () => <AuditLogPage />, false);
+  if (path === "/mailbox") return guard(p.isOperator, () => <MailboxPage />, false);
+  if (path === "/tokens") return <ApiTokensPage />;
+  return (
+    <EmptyState title="Page not found">
+      <p>
+        There is no page at {path}. Go to the <Link to="/">start page</Link>.
+      </p>
+    </EmptyState>
+  );
+}
