@@ -18,11 +18,13 @@ const allowed: Record<string, (target: string) => boolean> = {
   emulator: (t) => t === "emulator" || t === "platform",
 };
 
-const files = ["src", "web/src"].filter((root) => existsSync(root)).flatMap((root) =>
-  readdirSync(root, { recursive: true, encoding: "utf8" })
-    .filter((f) => /\.(ts|tsx)$/.test(f))
-    .map((f) => path.join(root, f)),
-);
+const files = ["src", "web/src"]
+  .filter((root) => existsSync(root))
+  .flatMap((root) =>
+    readdirSync(root, { recursive: true, encoding: "utf8" })
+      .filter((f) => /\.(ts|tsx)$/.test(f))
+      .map((f) => path.join(root, f)),
+  );
 const violations: string[] = [];
 for (const file of files) {
   const from = layerOf(file);
@@ -30,14 +32,20 @@ for (const file of files) {
     const spec = m[1] ?? "";
     const target = path.normalize(path.join(path.dirname(file), spec));
     const to = layerOf(target);
-    if (from === "web" && !target.startsWith("web")) violations.push(`${file}: the console imports server code ${spec}`);
+    if (from === "web" && !target.startsWith("web"))
+      violations.push(`${file}: the console imports server code ${spec}`);
     else if (to === "main" && from !== "main") violations.push(`${file}: nothing imports main (${spec})`);
     else if (from.startsWith("modules/") || from.startsWith("integrations/")) {
       if (to === "api") violations.push(`${file}: ${from} imports the HTTP layer (${spec})`);
       else if (to === "emulator") violations.push(`${file}: ${from} imports the emulator (${spec})`);
-      else if (to !== from && (to.startsWith("modules/") || to.startsWith("integrations/")) && !target.endsWith("index.ts"))
+      else if (
+        to !== from &&
+        (to.startsWith("modules/") || to.startsWith("integrations/")) &&
+        !target.endsWith("index.ts")
+      )
         violations.push(`${file}: reaches into ${to} past its index.ts (${spec})`);
-    } else if (allowed[from] && !allowed[from](to)) violations.push(`${file}: ${from} may not import ${to} (${spec})`);
+    } else if (allowed[from] && !allowed[from](to))
+      violations.push(`${file}: ${from} may not import ${to} (${spec})`);
   }
 }
 for (const v of violations) console.error(v);

@@ -2,6 +2,7 @@
 // test runner. The TAP summary (`# pass N`, `# fail N`) is the last thing printed.
 import { readdirSync } from "node:fs";
 import { spawnSync } from "node:child_process";
+import process from "node:process";
 
 const roots = ["src", "test"];
 const files = roots
@@ -13,7 +14,15 @@ const selected = only.length ? files.filter((f) => only.some((o) => f.includes(o
 
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", "--test-reporter=tap", "--test-concurrency=2", "--test-force-exit", ...selected],
+  [
+    "--import",
+    "tsx",
+    "--test",
+    "--test-reporter=tap",
+    "--test-concurrency=2",
+    "--test-force-exit",
+    ...selected,
+  ],
   { stdio: "inherit", env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" } },
 );
 process.exit(result.status ?? 1);

@@ -43,37 +43,77 @@ type Inside = Exclude<Actor, "anonymous" | "revokedToken" | "expiredToken" | "re
  * forbidden; organization B's admin does not see the object at all; callers without valid credentials get 401;
  * the org admin's read-only token may read what the org admin may read and nothing else.
  */
-function rule(method: Method, allowed: Inside[], overrides: Partial<Record<Actor, Outcome>> = {}): Record<Actor, Outcome> {
+function rule(
+  method: Method,
+  allowed: Inside[],
+  overrides: Partial<Record<Actor, Outcome>> = {},
+): Record<Actor, Outcome> {
   const out = {} as Record<Actor, Outcome>;
   for (const a of actors) {
     if (a === "anonymous" || a === "revokedToken" || a === "expiredToken") out[a] = "unauth";
-    else if (a === "readToken") out[a] = method === "GET" && allowed.includes("orgAdmin") ? "ok" : "forbidden";
+    else if (a === "readToken")
+      out[a] = method === "GET" && allowed.includes("orgAdmin") ? "ok" : "forbidden";
     else if (a === "otherOrgAdmin") out[a] = allowed.includes(a) ? "ok" : "hidden";
     else out[a] = allowed.includes(a) ? "ok" : "forbidden";
   }
   return { ...out, ...overrides };
 }
 
-const everyone: Inside[] = ["otherOrgAdmin", "wsVisitor", "wsUser", "wsAuthor", "wsAdmin", "ccAdmin", "otherCcAdmin", "orgAdmin", "operator"];
-const membersOfA: Inside[] = ["wsVisitor", "wsUser", "wsAuthor", "wsAdmin", "ccAdmin", "otherCcAdmin", "orgAdmin", "operator"];
-const ws1Readers: Inside[] = ["wsVisitor", "wsUser", "wsAuthor", "wsAdmin", "ccAdmin", "orgAdmin", "operator"];
+const everyone: Inside[] = [
+  "otherOrgAdmin",
+  "wsVisitor",
+  "wsUser",
+  "wsAuthor",
+  "wsAdmin",
+  "ccAdmin",
+  "otherCcAdmin",
+  "orgAdmin",
+  "operator",
+];
+const membersOfA: Inside[] = [
+  "wsVisitor",
+  "wsUser",
+  "wsAuthor",
+  "wsAdmin",
+  "ccAdmin",
+  "otherCcAdmin",
+  "orgAdmin",
+  "operator",
+];
+const ws1Readers: Inside[] = [
+  "wsVisitor",
+  "wsUser",
+  "wsAuthor",
+  "wsAdmin",
+  "ccAdmin",
+  "orgAdmin",
+  "operator",
+];
 const ws1Admins: Inside[] = ["wsAdmin", "ccAdmin", "orgAdmin", "operator"];
 const cc1Admins: Inside[] = ["ccAdmin", "orgAdmin", "operator"];
 const orgAdmins: Inside[] = ["orgAdmin", "operator"];
 const userListers: Inside[] = ["wsAdmin", "ccAdmin", "otherCcAdmin", "orgAdmin", "operator"];
 
-const all = (o: Outcome): Record<Actor, Outcome> => Object.fromEntries(actors.map((a) => [a, o])) as Record<Actor, Outcome>;
+const all = (o: Outcome): Record<Actor, Outcome> =>
+  Object.fromEntries(actors.map((a) => [a, o])) as Record<Actor, Outcome>;
 const publicOk = all("ok");
 
 /** A throwaway cost center in A (with the bystander as its admin), so deleting one never disturbs the cast. */
 async function disposableCostCenter(w: World, h: Harness, n: number) {
-  const cc = must(await h.modules.tenancy.costCenters.create(w.operator, w.orgA.id, { name: `Disposable ${n}` }));
+  const cc = must(
+    await h.modules.tenancy.costCenters.create(w.operator, w.orgA.id, { name: `Disposable ${n}` }),
+  );
   must(await h.modules.tenancy.costCenters.addAdmin(w.operator, cc.id, w.ids.bystander));
   return cc;
 }
 
 async function disposableWorkspace(w: World, h: Harness, n: number) {
-  const ws = must(await h.modules.tenancy.workspaces.create(w.operator, w.orgA.id, { name: `Disposable WS ${n}`, costCenterId: w.cc1.id }));
+  const ws = must(
+    await h.modules.tenancy.workspaces.create(w.operator, w.orgA.id, {
+      name: `Disposable WS ${n}`,
+      costCenterId: w.cc1.id,
+    }),
+  );
   for (const [who, role] of [
     ["wsVisitor", "visitor"],
     ["wsUser", "user"],
@@ -97,17 +137,39 @@ export const matrix: Record<string, Row> = {
     expect: all("conflict"),
   },
   signIn: {
-    request: () => ({ method: "POST", url: "/api/v1/auth/login", body: { email: "bystander@a.test", password: "correct horse battery staple" } }),
+    request: () => ({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      body: { email: "bystander@a.test", password: "correct horse battery staple" },
+    }),
     expect: publicOk,
   },
   getSession: {
     request: () => ({ method: "GET", url: "/api/v1/auth/session" }),
-    expect: { ...all("ok"), anonymous: "unauth", readToken: "unauth", revokedToken: "unauth", expiredToken: "unauth" },
+    expect: {
+      ...all("ok"),
+      anonymous: "unauth",
+      readToken: "unauth",
+      revokedToken: "unauth",
+      expiredToken: "unauth",
+    },
   },
-  signOut: { request: () => ({ method: "POST", url: "/api/v1/auth/logout" }), expect: rule("POST", everyone) },
-  listMyContexts: { request: () => ({ method: "GET", url: "/api/v1/me/contexts" }), expect: rule("GET", everyone, { readToken: "ok" }) },
-  addFavorite: { request: (w) => ({ method: "PUT", url: `/api/v1/me/favorites/${w.ws1.id}` }), expect: rule("PUT", everyone) },
-  removeFavorite: { request: (w) => ({ method: "DELETE", url: `/api/v1/me/favorites/${w.ws1.id}` }), expect: rule("DELETE", everyone) },
+  signOut: {
+    request: () => ({ method: "POST", url: "/api/v1/auth/logout" }),
+    expect: rule("POST", everyone),
+  },
+  listMyContexts: {
+    request: () => ({ method: "GET", url: "/api/v1/me/contexts" }),
+    expect: rule("GET", everyone, { readToken: "ok" }),
+  },
+  addFavorite: {
+    request: (w) => ({ method: "PUT", url: `/api/v1/me/favorites/${w.ws1.id}` }),
+    expect: rule("PUT", everyone),
+  },
+  removeFavorite: {
+    request: (w) => ({ method: "DELETE", url: `/api/v1/me/favorites/${w.ws1.id}` }),
+    expect: rule("DELETE", everyone),
+  },
   changeMyPassword: {
     request: () => ({
       method: "POST",
@@ -116,9 +178,16 @@ export const matrix: Record<string, Row> = {
     }),
     expect: rule("POST", everyone),
   },
-  listMyTokens: { request: () => ({ method: "GET", url: "/api/v1/me/tokens" }), expect: rule("GET", everyone, { readToken: "ok" }) },
+  listMyTokens: {
+    request: () => ({ method: "GET", url: "/api/v1/me/tokens" }),
+    expect: rule("GET", everyone, { readToken: "ok" }),
+  },
   createMyToken: {
-    request: (_w, _h, n) => ({ method: "POST", url: "/api/v1/me/tokens", body: { name: `cli ${n}`, scope: "read" } }),
+    request: (_w, _h, n) => ({
+      method: "POST",
+      url: "/api/v1/me/tokens",
+      body: { name: `cli ${n}`, scope: "read" },
+    }),
     expect: rule("POST", everyone),
   },
   revokeMyToken: {
@@ -126,34 +195,70 @@ export const matrix: Record<string, Row> = {
     request: async (w, h) => {
       const owner = await h.callerFor(w.ids.bystander);
       const t = must(
-        await h.modules.identity.tokens.create({ userId: w.ids.bystander, orgId: w.orgA.id, actor: owner.actor }, { name: "x", scope: "read" }),
+        await h.modules.identity.tokens.create(
+          { userId: w.ids.bystander, orgId: w.orgA.id, actor: owner.actor },
+          { name: "x", scope: "read" },
+        ),
       );
       return { method: "DELETE", url: `/api/v1/me/tokens/${t.token.id}` };
     },
-    expect: rule("DELETE", [], { otherOrgAdmin: "hidden", wsVisitor: "hidden", wsUser: "hidden", wsAuthor: "hidden", wsAdmin: "hidden", ccAdmin: "hidden", otherCcAdmin: "hidden", orgAdmin: "hidden", operator: "hidden" }),
+    expect: rule("DELETE", [], {
+      otherOrgAdmin: "hidden",
+      wsVisitor: "hidden",
+      wsUser: "hidden",
+      wsAuthor: "hidden",
+      wsAdmin: "hidden",
+      ccAdmin: "hidden",
+      otherCcAdmin: "hidden",
+      orgAdmin: "hidden",
+      operator: "hidden",
+    }),
   },
-  listOrganizations: { request: () => ({ method: "GET", url: "/api/v1/organizations" }), expect: rule("GET", everyone, { readToken: "ok" }) },
+  listOrganizations: {
+    request: () => ({ method: "GET", url: "/api/v1/organizations" }),
+    expect: rule("GET", everyone, { readToken: "ok" }),
+  },
   createOrganization: {
-    request: (_w, _h, n) => ({ method: "POST", url: "/api/v1/organizations", body: { name: `New Org ${n}` } }),
+    request: (_w, _h, n) => ({
+      method: "POST",
+      url: "/api/v1/organizations",
+      body: { name: `New Org ${n}` },
+    }),
     expect: rule("POST", ["operator"], { otherOrgAdmin: "forbidden" }),
   },
-  getOrganization: { request: (w) => ({ method: "GET", url: `/api/v1/organizations/${w.orgA.id}` }), expect: rule("GET", membersOfA) },
+  getOrganization: {
+    request: (w) => ({ method: "GET", url: `/api/v1/organizations/${w.orgA.id}` }),
+    expect: rule("GET", membersOfA),
+  },
   renameOrganization: {
     request: (w) => ({ method: "PATCH", url: `/api/v1/organizations/${w.orgA.id}`, body: { name: "Org A" } }),
     expect: rule("PATCH", orgAdmins),
   },
-  listCostCenters: { request: (w) => ({ method: "GET", url: `/api/v1/organizations/${w.orgA.id}/cost-centers` }), expect: rule("GET", membersOfA) },
+  listCostCenters: {
+    request: (w) => ({ method: "GET", url: `/api/v1/organizations/${w.orgA.id}/cost-centers` }),
+    expect: rule("GET", membersOfA),
+  },
   createCostCenter: {
-    request: (w, _h, n) => ({ method: "POST", url: `/api/v1/organizations/${w.orgA.id}/cost-centers`, body: { name: `Made ${n}` } }),
+    request: (w, _h, n) => ({
+      method: "POST",
+      url: `/api/v1/organizations/${w.orgA.id}/cost-centers`,
+      body: { name: `Made ${n}` },
+    }),
     expect: rule("POST", orgAdmins),
   },
-  getCostCenter: { request: (w) => ({ method: "GET", url: `/api/v1/cost-centers/${w.cc1.id}` }), expect: rule("GET", cc1Admins) },
+  getCostCenter: {
+    request: (w) => ({ method: "GET", url: `/api/v1/cost-centers/${w.cc1.id}` }),
+    expect: rule("GET", cc1Admins),
+  },
   renameCostCenter: {
     request: (w) => ({ method: "PATCH", url: `/api/v1/cost-centers/${w.cc1.id}`, body: { name: "CC One" } }),
     expect: rule("PATCH", orgAdmins),
   },
   deleteCostCenter: {
-    request: async (w, h, n) => ({ method: "DELETE", url: `/api/v1/cost-centers/${(await disposableCostCenter(w, h, n)).id}` }),
+    request: async (w, h, n) => ({
+      method: "DELETE",
+      url: `/api/v1/cost-centers/${(await disposableCostCenter(w, h, n)).id}`,
+    }),
     expect: rule("DELETE", orgAdmins),
   },
   addCostCenterAdmin: {
@@ -170,7 +275,10 @@ export const matrix: Record<string, Row> = {
     }),
     expect: rule("DELETE", orgAdmins),
   },
-  listWorkspaces: { request: (w) => ({ method: "GET", url: `/api/v1/organizations/${w.orgA.id}/workspaces` }), expect: rule("GET", membersOfA) },
+  listWorkspaces: {
+    request: (w) => ({ method: "GET", url: `/api/v1/organizations/${w.orgA.id}/workspaces` }),
+    expect: rule("GET", membersOfA),
+  },
   createWorkspace: {
     request: (w, _h, n) => ({
       method: "POST",
@@ -179,27 +287,47 @@ export const matrix: Record<string, Row> = {
     }),
     expect: rule("POST", cc1Admins),
   },
-  getWorkspace: { request: (w) => ({ method: "GET", url: `/api/v1/workspaces/${w.ws1.id}` }), expect: rule("GET", ws1Readers) },
+  getWorkspace: {
+    request: (w) => ({ method: "GET", url: `/api/v1/workspaces/${w.ws1.id}` }),
+    expect: rule("GET", ws1Readers),
+  },
   updateWorkspace: {
     request: (w) => ({ method: "PATCH", url: `/api/v1/workspaces/${w.ws1.id}`, body: { name: "WS One" } }),
     expect: rule("PATCH", ws1Admins),
   },
   deleteWorkspace: {
-    request: async (w, h, n) => ({ method: "DELETE", url: `/api/v1/workspaces/${(await disposableWorkspace(w, h, n)).id}` }),
+    request: async (w, h, n) => ({
+      method: "DELETE",
+      url: `/api/v1/workspaces/${(await disposableWorkspace(w, h, n)).id}`,
+    }),
     expect: rule("DELETE", cc1Admins),
   },
-  listWorkspaceMembers: { request: (w) => ({ method: "GET", url: `/api/v1/workspaces/${w.ws1.id}/members` }), expect: rule("GET", ws1Readers) },
+  listWorkspaceMembers: {
+    request: (w) => ({ method: "GET", url: `/api/v1/workspaces/${w.ws1.id}/members` }),
+    expect: rule("GET", ws1Readers),
+  },
   setWorkspaceMember: {
-    request: (w) => ({ method: "PUT", url: `/api/v1/workspaces/${w.ws1.id}/members/${w.ids.bystander}`, body: { role: "visitor" } }),
+    request: (w) => ({
+      method: "PUT",
+      url: `/api/v1/workspaces/${w.ws1.id}/members/${w.ids.bystander}`,
+      body: { role: "visitor" },
+    }),
     expect: rule("PUT", ws1Admins),
   },
   removeWorkspaceMember: {
     request: (w) => ({ method: "DELETE", url: `/api/v1/workspaces/${w.ws1.id}/members/${w.ids.bystander}` }),
     expect: rule("DELETE", ws1Admins),
   },
-  listUsers: { request: (w) => ({ method: "GET", url: `/api/v1/organizations/${w.orgA.id}/users` }), expect: rule("GET", userListers) },
+  listUsers: {
+    request: (w) => ({ method: "GET", url: `/api/v1/organizations/${w.orgA.id}/users` }),
+    expect: rule("GET", userListers),
+  },
   updateUser: {
-    request: (w) => ({ method: "PATCH", url: `/api/v1/users/${w.ids.bystander}`, body: { name: "bystander" } }),
+    request: (w) => ({
+      method: "PATCH",
+      url: `/api/v1/users/${w.ids.bystander}`,
+      body: { name: "bystander" },
+    }),
     expect: rule("PATCH", orgAdmins),
   },
   disableUser: {
@@ -217,8 +345,14 @@ export const matrix: Record<string, Row> = {
     },
     expect: rule("POST", orgAdmins),
   },
-  enableUser: { request: (w) => ({ method: "POST", url: `/api/v1/users/${w.ids.bystander}/enable` }), expect: rule("POST", orgAdmins) },
-  listInvitations: { request: (w) => ({ method: "GET", url: `/api/v1/organizations/${w.orgA.id}/invitations` }), expect: rule("GET", orgAdmins) },
+  enableUser: {
+    request: (w) => ({ method: "POST", url: `/api/v1/users/${w.ids.bystander}/enable` }),
+    expect: rule("POST", orgAdmins),
+  },
+  listInvitations: {
+    request: (w) => ({ method: "GET", url: `/api/v1/organizations/${w.orgA.id}/invitations` }),
+    expect: rule("GET", orgAdmins),
+  },
   createInvitation: {
     request: (w, _h, n) => ({
       method: "POST",
@@ -229,20 +363,38 @@ export const matrix: Record<string, Row> = {
   },
   revokeInvitation: {
     request: async (w, h, n) => {
-      const inv = must(await h.modules.tenancy.invitations.create(w.operator, w.orgA.id, { email: `revokee${n}@a.test`, orgRole: "member" }));
+      const inv = must(
+        await h.modules.tenancy.invitations.create(w.operator, w.orgA.id, {
+          email: `revokee${n}@a.test`,
+          orgRole: "member",
+        }),
+      );
       return { method: "DELETE", url: `/api/v1/invitations/${inv.id}` };
     },
     expect: rule("DELETE", orgAdmins),
   },
-  previewInvitation: { request: () => ({ method: "GET", url: `/api/v1/invitations/preview?token=${UNKNOWN_INVITE}` }), expect: all("gone") },
+  previewInvitation: {
+    request: () => ({ method: "GET", url: `/api/v1/invitations/preview?token=${UNKNOWN_INVITE}` }),
+    expect: all("gone"),
+  },
   acceptInvitation: {
-    request: () => ({ method: "POST", url: "/api/v1/invitations/accept", body: { token: UNKNOWN_INVITE, name: "X", password: "long enough password" } }),
+    request: () => ({
+      method: "POST",
+      url: "/api/v1/invitations/accept",
+      body: { token: UNKNOWN_INVITE, name: "X", password: "long enough password" },
+    }),
     expect: all("gone"),
   },
   listOrganizationAuditEvents: {
     request: (w) => ({ method: "GET", url: `/api/v1/organizations/${w.orgA.id}/audit-events` }),
     expect: rule("GET", orgAdmins),
   },
-  listAllAuditEvents: { request: () => ({ method: "GET", url: "/api/v1/audit-events" }), expect: rule("GET", ["operator"], { otherOrgAdmin: "forbidden" }) },
-  listCapturedMail: { request: () => ({ method: "GET", url: "/api/v1/mailbox" }), expect: rule("GET", ["operator"], { otherOrgAdmin: "forbidden" }) },
+  listAllAuditEvents: {
+    request: () => ({ method: "GET", url: "/api/v1/audit-events" }),
+    expect: rule("GET", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  listCapturedMail: {
+    request: () => ({ method: "GET", url: "/api/v1/mailbox" }),
+    expect: rule("GET", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
 };

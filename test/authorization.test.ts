@@ -58,7 +58,9 @@ for (const backend of backends()) {
       };
       const ops = Object.entries(doc.paths)
         .filter(([p]) => p.startsWith("/api/v1/"))
-        .flatMap(([, methods]) => Object.values(methods).map((m) => m.operationId ?? "(operation without operationId)"));
+        .flatMap(([, methods]) =>
+          Object.values(methods).map((m) => m.operationId ?? "(operation without operationId)"),
+        );
       assert.deepEqual([...ops].sort(), Object.keys(matrix).sort());
     });
 
@@ -69,10 +71,12 @@ for (const backend of backends()) {
           const attempt = await row.request(w, h, n++);
           const res = await h.request(await authOf(actor), attempt.method, attempt.url, attempt.body);
           const got = outcomeOf(res.status);
-          if (got !== row.expect[actor]) mismatches.push(`${actor}: expected ${row.expect[actor]}, got ${got} ${res.body.slice(0, 160)}`);
+          if (got !== row.expect[actor])
+            mismatches.push(`${actor}: expected ${row.expect[actor]}, got ${got} ${res.body.slice(0, 160)}`);
           if (got === "forbidden" || got === "hidden" || got === "unauth") {
             const body = res.json() as Record<string, unknown>;
-            if (Object.keys(body).join() !== "error") mismatches.push(`${actor}: denial carried data: ${res.body.slice(0, 160)}`);
+            if (Object.keys(body).join() !== "error")
+              mismatches.push(`${actor}: denial carried data: ${res.body.slice(0, 160)}`);
           }
         }
         assert.deepEqual(mismatches, []);
@@ -81,7 +85,16 @@ for (const backend of backends()) {
 
     void test("no list or read by a member of organization A returns anything of organization B", async () => {
       const bIds = [w.orgB.id, w.ccB.id, w.wsB.id, w.ids.otherOrgAdmin];
-      const aActors: Actor[] = ["wsVisitor", "wsUser", "wsAuthor", "wsAdmin", "ccAdmin", "otherCcAdmin", "orgAdmin", "readToken"];
+      const aActors: Actor[] = [
+        "wsVisitor",
+        "wsUser",
+        "wsAuthor",
+        "wsAdmin",
+        "ccAdmin",
+        "otherCcAdmin",
+        "orgAdmin",
+        "readToken",
+      ];
       const reads = [
         "/api/v1/organizations",
         "/api/v1/me/contexts",
@@ -102,12 +115,24 @@ for (const backend of backends()) {
 
     void test("ids of organization B nested under organization A's objects are refused", async () => {
       const admin = await authOf("orgAdmin");
-      const ws = await h.request(admin, "POST", `/api/v1/organizations/${w.orgA.id}/workspaces`, { name: "Sneaky", costCenterId: w.ccB.id });
+      const ws = await h.request(admin, "POST", `/api/v1/organizations/${w.orgA.id}/workspaces`, {
+        name: "Sneaky",
+        costCenterId: w.ccB.id,
+      });
       assert.equal(ws.status, 400);
       assert.equal((ws.json() as { error: { code: string } }).error.code, "invalid_reference");
-      const member = await h.request(admin, "PUT", `/api/v1/workspaces/${w.ws1.id}/members/${w.ids.otherOrgAdmin}`, { role: "admin" });
+      const member = await h.request(
+        admin,
+        "PUT",
+        `/api/v1/workspaces/${w.ws1.id}/members/${w.ids.otherOrgAdmin}`,
+        { role: "admin" },
+      );
       assert.equal(member.status, 400);
-      const ccAdmin = await h.request(admin, "PUT", `/api/v1/cost-centers/${w.cc1.id}/admins/${w.ids.otherOrgAdmin}`);
+      const ccAdmin = await h.request(
+        admin,
+        "PUT",
+        `/api/v1/cost-centers/${w.cc1.id}/admins/${w.ids.otherOrgAdmin}`,
+      );
       assert.equal(ccAdmin.status, 400);
       const invite = await h.request(admin, "POST", `/api/v1/organizations/${w.orgA.id}/invitations`, {
         email: "x@a.test",
@@ -116,7 +141,11 @@ for (const backend of backends()) {
       });
       assert.equal(invite.status, 400);
       const bAdmin = await authOf("otherOrgAdmin");
-      for (const url of [`/api/v1/cost-centers/${w.cc1.id}`, `/api/v1/workspaces/${w.ws1.id}`, `/api/v1/workspaces/${w.ws1.id}/members`])
+      for (const url of [
+        `/api/v1/cost-centers/${w.cc1.id}`,
+        `/api/v1/workspaces/${w.ws1.id}`,
+        `/api/v1/workspaces/${w.ws1.id}/members`,
+      ])
         assert.equal((await h.request(bAdmin, "GET", url)).status, 404, url);
     });
   });

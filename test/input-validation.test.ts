@@ -5,7 +5,9 @@ import { backends } from "./support/databases.ts";
 import { createHarness, type Auth, type Harness } from "./support/harness.ts";
 import { createWorld, type World } from "./support/world.ts";
 
-type ErrorBody = { error: { code: string; message: string; requestId: string; fields?: { path: string; message: string }[] } };
+type ErrorBody = {
+  error: { code: string; message: string; requestId: string; fields?: { path: string; message: string }[] };
+};
 
 /** Bad bodies for each operation that takes one, and the field each must be blamed on. */
 const badBodies: Record<string, { body: unknown; field: string }[]> = {
@@ -40,10 +42,14 @@ const badBodies: Record<string, { body: unknown; field: string }[]> = {
     { body: { name: "t", scope: "read", expiresInDays: 0 }, field: "expiresInDays" },
     { body: { name: "t", scope: "read", expiresInDays: 1.5 }, field: "expiresInDays" },
   ],
-  completeSetup: [{ body: { partnerName: "P", name: "N", email: "op@x.test", password: "short" }, field: "password" }],
+  completeSetup: [
+    { body: { partnerName: "P", name: "N", email: "op@x.test", password: "short" }, field: "password" },
+  ],
   signIn: [{ body: { email: "nobody" }, field: "email" }],
   changeMyPassword: [{ body: { currentPassword: "x", newPassword: "short" }, field: "newPassword" }],
-  acceptInvitation: [{ body: { token: "pci_short", name: "N", password: "long enough password" }, field: "token" }],
+  acceptInvitation: [
+    { body: { token: "pci_short", name: "N", password: "long enough password" }, field: "token" },
+  ],
   updateUser: [{ body: { orgRole: "owner" }, field: "orgRole" }],
 };
 
@@ -72,14 +78,23 @@ for (const backend of backends()) {
         assert.ok(row, `${operation} is in the matrix`);
         const attempt = await row.request(w, h, n++);
         for (const c of cases) {
-          const res = await h.request(operation === "createOrganization" ? operator : admin, attempt.method, attempt.url, c.body);
+          const res = await h.request(
+            operation === "createOrganization" ? operator : admin,
+            attempt.method,
+            attempt.url,
+            c.body,
+          );
           assert.equal(res.status, 400, `${operation} ${JSON.stringify(c.body)} → ${res.body}`);
           const body = res.json() as ErrorBody;
           assert.equal(body.error.code, "validation_failed");
           assert.ok(body.error.requestId.length > 0);
           const fields = body.error.fields ?? [];
           assert.ok(fields.length > 0, `fields listed for ${JSON.stringify(c.body)}`);
-          if (c.field) assert.ok(fields.some((f) => f.path === c.field), `${c.field} blamed in ${JSON.stringify(fields)}`);
+          if (c.field)
+            assert.ok(
+              fields.some((f) => f.path === c.field),
+              `${c.field} blamed in ${JSON.stringify(fields)}`,
+            );
           for (const f of fields) assert.ok(f.message.length > 10, `message says how to fix: ${f.message}`);
           assert.ok(body.error.message.includes(c.field), `summary names ${c.field}: ${body.error.message}`);
         }
@@ -87,7 +102,9 @@ for (const backend of backends()) {
     }
 
     void test("changing a workspace's cost center is refused with a message saying it is immutable", async () => {
-      const res = await h.request(admin, "PATCH", `/api/v1/workspaces/${w.ws1.id}`, { costCenterId: w.cc2.id });
+      const res = await h.request(admin, "PATCH", `/api/v1/workspaces/${w.ws1.id}`, {
+        costCenterId: w.cc2.id,
+      });
       assert.equal(res.status, 400);
       assert.match((res.json() as ErrorBody).error.message, /costCenterId cannot be changed/);
     });
@@ -136,7 +153,15 @@ for (const backend of backends()) {
         { costCenterId: "cc_" + "z".repeat(26), name: "\u0000" },
         { token: "pci_" + "-".repeat(43), name: "n", password: "p".repeat(300) },
       ];
-      const queries = ["", "?limit=abc", "?limit=9999", "?cursor=%00%01", "?cursor=" + "A".repeat(300), "?costCenterId=zz", "?action=DROP TABLE"];
+      const queries = [
+        "",
+        "?limit=abc",
+        "?limit=9999",
+        "?cursor=%00%01",
+        "?cursor=" + "A".repeat(300),
+        "?costCenterId=zz",
+        "?action=DROP TABLE",
+      ];
       for (const [operation, row] of Object.entries(matrix)) {
         const attempt = await row.request(w, h, n++);
         for (const auth of [admin, operator, { kind: "anonymous" } as const]) {

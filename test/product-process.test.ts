@@ -18,7 +18,12 @@ void test("the product starts on embedded defaults, offers first-run setup once,
     const setup = await fetch(`${first.url}/api/v1/setup`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ partnerName: "Acme Partner", name: "Ada", email: "ada@acme.test", password: "a long first password" }),
+      body: JSON.stringify({
+        partnerName: "Acme Partner",
+        name: "Ada",
+        email: "ada@acme.test",
+        password: "a long first password",
+      }),
     });
     assert.equal(setup.status, 201);
     assert.match(setup.headers.get("set-cookie") ?? "", /^__Host-pc_session=/);
@@ -32,7 +37,10 @@ void test("the product starts on embedded defaults, offers first-run setup once,
   }
   const again = await startProduct(["start"], { DATA_DIR, DATABASE_URL: "" });
   try {
-    const status = (await (await fetch(`${again.url}/api/v1/setup`)).json()) as { needsSetup: boolean; partnerName: string };
+    const status = (await (await fetch(`${again.url}/api/v1/setup`)).json()) as {
+      needsSetup: boolean;
+      partnerName: string;
+    };
     assert.deepEqual(status, { needsSetup: false, partnerName: "Acme Partner" });
     const login = await fetch(`${again.url}/api/v1/auth/login`, {
       method: "POST",

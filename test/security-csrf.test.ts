@@ -19,7 +19,9 @@ async function snapshot(h: Harness): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const t of tables.rows) {
     const name = String(t["table_name"]);
-    const r = await h.database.query(`SELECT count(*)::int AS n, md5(string_agg(t::text, ',' ORDER BY t::text)) AS hash FROM "${name}" t`);
+    const r = await h.database.query(
+      `SELECT count(*)::int AS n, md5(string_agg(t::text, ',' ORDER BY t::text)) AS hash FROM "${name}" t`,
+    );
     out[name] = `${String(r.rows[0]?.["n"])} rows, ${String(r.rows[0]?.["hash"])}`;
   }
   return out;
@@ -42,12 +44,26 @@ for (const backend of backends()) {
       admin = s;
       const caller = await h.callerFor(w.ids.orgAdmin);
       writeToken = must(
-        await h.modules.identity.tokens.create({ userId: w.ids.orgAdmin, orgId: w.orgA.id, actor: caller.actor }, { name: "write", scope: "write" }),
+        await h.modules.identity.tokens.create(
+          { userId: w.ids.orgAdmin, orgId: w.orgA.id, actor: caller.actor },
+          { name: "write", scope: "write" },
+        ),
       ).secret;
       // A pending invitation, so the preview route is swept with a token that works.
-      must(await h.modules.tenancy.invitations.create(w.operator, w.orgA.id, { email: "pending@a.test", orgRole: "member" }));
+      must(
+        await h.modules.tenancy.invitations.create(w.operator, w.orgA.id, {
+          email: "pending@a.test",
+          orgRole: "member",
+        }),
+      );
       const sent: OutgoingMail[] = [];
-      const mailer: Mailer = { send: async (m) => void sent.push(m), close: async () => undefined };
+      const mailer: Mailer = {
+        send: (m) => {
+          sent.push(m);
+          return Promise.resolve();
+        },
+        close: () => Promise.resolve(),
+      };
       await h.modules.notifications.deliverDue(mailer);
       invitationToken = /#token=(pci_[A-Za-z0-9_-]{43})/.exec(sent[0]?.text ?? "")?.[1] ?? "";
       assert.ok(invitationToken, "the invitation mail carries a token");
@@ -58,14 +74,24 @@ for (const backend of backends()) {
     });
 
     /** A request with exactly the headers given: no CSRF token is added for us. */
-    async function raw(method: Method | "GET", url: string, headers: Record<string, string>, body?: unknown): Promise<Response> {
+    async function raw(
+      method: Method | "GET",
+      url: string,
+      headers: Record<string, string>,
+      body?: unknown,
+    ): Promise<Response> {
       const res = await h.app.inject({
         method,
         url,
         headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
         ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
       });
-      return { status: res.statusCode, json: () => res.json() as unknown, body: res.body, headers: res.headers };
+      return {
+        status: res.statusCode,
+        json: () => res.json<unknown>(),
+        body: res.body,
+        headers: res.headers,
+      };
     }
 
     const cookie = () => ({ cookie: `${COOKIE}=${admin.secret}` });
@@ -84,8 +110,14 @@ for (const backend of backends()) {
       ["with an empty x-csrf-token", () => ({ ...cookie(), "x-csrf-token": "" })],
       ["with a wrong x-csrf-token", () => ({ ...cookie(), "x-csrf-token": "A".repeat(admin.csrf.length) })],
       ["with a CSRF token of another session", () => ({ ...cookie(), "x-csrf-token": otherCsrf })],
-      ["with Sec-Fetch-Site: cross-site, even with the right token", () => ({ ...cookie(), "x-csrf-token": admin.csrf, "sec-fetch-site": "cross-site" })],
-      ["from Origin https://evil.test, even with the right token", () => ({ ...cookie(), "x-csrf-token": admin.csrf, origin: "https://evil.test" })],
+      [
+        "with Sec-Fetch-Site: cross-site, even with the right token",
+        () => ({ ...cookie(), "x-csrf-token": admin.csrf, "sec-fetch-site": "cross-site" }),
+      ],
+      [
+        "from Origin https://evil.test, even with the right token",
+        () => ({ ...cookie(), "x-csrf-token": admin.csrf, origin: "https://evil.test" }),
+      ],
       [
         "from an origin that only looks like the console's, even with the right token",
         () => ({ ...cookie(), "x-csrf-token": admin.csrf, origin: "http://localhost:8080.evil.test" }),
@@ -100,7 +132,8 @@ for (const backend of backends()) {
         for (const c of changes()) {
           const res = await raw(c.method, c.url, headers(), c.body);
           const got = res.status === 403 ? (res.json() as ErrorBody).error.code : String(res.status);
-          if (got !== "csrf_rejected") wrong.push(`${c.method} ${c.url} ${name}: ${got} ${res.body.slice(0, 120)}`);
+          if (got !== "csrf_rejected")
+            wrong.push(`${c.method} ${c.url} ${name}: ${got} ${res.body.slice(0, 120)}`);
         }
       assert.deepEqual(wrong, []);
       assert.deepEqual(await snapshot(h), before, "no forged request left a trace");
@@ -115,7 +148,10 @@ for (const backend of backends()) {
         for (const c of changes()) {
           const body = c.method === "POST" ? { name: `Allowed ${i}` } : c.body;
           const res = await raw(c.method, c.url, { ...cookie(), ...extra }, body);
-          assert.ok(res.status >= 200 && res.status < 300, `${c.method} ${c.url} with ${JSON.stringify(extra)}: ${res.status} ${res.body}`);
+          assert.ok(
+            res.status >= 200 && res.status < 300,
+            `${c.method} ${c.url} with ${JSON.stringify(extra)}: ${res.status} ${res.body}`,
+          );
         }
     });
 
@@ -128,8 +164,14 @@ for (const backend of backends()) {
     });
 
     void test("a cross-site sign-in is refused, so a forged form cannot sign the victim into the attacker's account", async () => {
-      for (const headers of [{ "sec-fetch-site": "cross-site" }, { origin: "https://evil.test" }]) {
-        const res = await raw("POST", "/api/v1/auth/login", headers, { email: "admin@a.test", password: "correct horse battery staple" });
+      for (const headers of [{ "sec-fetch-site": "cross-site" }, { origin: "https://evil.test" }] as Record<
+        string,
+        string
+      >[]) {
+        const res = await raw("POST", "/api/v1/auth/login", headers, {
+          email: "admin@a.test",
+          password: "correct horse battery staple",
+        });
         assert.equal(res.status, 403, JSON.stringify(headers));
         assert.equal((res.json() as ErrorBody).error.code, "csrf_rejected");
         assert.equal(res.headers["set-cookie"], undefined);
@@ -138,7 +180,10 @@ for (const backend of backends()) {
 
     void test("no GET route listed in the OpenAPI document changes the database, whoever calls it", async () => {
       const doc = (await h.request({ kind: "anonymous" }, "GET", "/openapi.json")).json() as {
-        paths: Record<string, Record<string, { parameters?: { name: string; in: string; required?: boolean }[] }>>;
+        paths: Record<
+          string,
+          Record<string, { parameters?: { name: string; in: string; required?: boolean }[] }>
+        >;
       };
       const values: Record<string, string> = {
         orgId: w.orgA.id,
@@ -152,19 +197,24 @@ for (const backend of backends()) {
         if (!get) continue;
         const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => {
           const v = values[name];
-          if (v === undefined) throw new Error(`no value for path parameter ${name} of GET ${path}: add one to the sweep`);
+          if (v === undefined)
+            throw new Error(`no value for path parameter ${name} of GET ${path}: add one to the sweep`);
           return v;
         });
         const query = (get.parameters ?? [])
           .filter((p) => p.in === "query" && p.required)
           .map((p) => {
             const v = values[p.name];
-            if (v === undefined) throw new Error(`no value for query parameter ${p.name} of GET ${path}: add one to the sweep`);
+            if (v === undefined)
+              throw new Error(`no value for query parameter ${p.name} of GET ${path}: add one to the sweep`);
             return `${p.name}=${encodeURIComponent(v)}`;
           });
         urls.push(query.length ? `${filled}?${query.join("&")}` : filled);
         // The same list with another organization's and another cost center's ids, as a trespasser would try.
-        if (path.includes("{")) urls.push(filled.replace(w.orgA.id, w.orgB.id).replace(w.cc1.id, w.ccB.id).replace(w.ws1.id, w.wsB.id));
+        if (path.includes("{"))
+          urls.push(
+            filled.replace(w.orgA.id, w.orgB.id).replace(w.cc1.id, w.ccB.id).replace(w.ws1.id, w.wsB.id),
+          );
       }
       assert.ok(urls.length >= 15, `only ${urls.length} GET routes found`);
 
@@ -198,7 +248,11 @@ for (const backend of backends()) {
       assert.ok(ok > urls.length, "the sweep reached real data, not only refusals");
       const afterSweep = await snapshot(h);
       assert.deepEqual(afterSweep, before);
-      const preview = await h.request({ kind: "anonymous" }, "GET", `/api/v1/invitations/preview?token=${invitationToken}`);
+      const preview = await h.request(
+        { kind: "anonymous" },
+        "GET",
+        `/api/v1/invitations/preview?token=${invitationToken}`,
+      );
       assert.equal(preview.status, 200, "previewing an invitation many times does not use it up");
     });
   });

@@ -25,9 +25,14 @@ for (const backend of backends()) {
 
     void test("a new organization starts with a Default cost center that cannot be deleted", async () => {
       const op = await h.sessionFor(w.ids.operator);
-      const org = (await h.request(op, "POST", "/api/v1/organizations", { name: "Contoso" })).json() as { id: string; costCenterCount: number };
+      const org = (await h.request(op, "POST", "/api/v1/organizations", { name: "Contoso" })).json() as {
+        id: string;
+        costCenterCount: number;
+      };
       assert.equal(org.costCenterCount, 1);
-      const ccs = (await h.request(op, "GET", `/api/v1/organizations/${org.id}/cost-centers`)).json() as Page<{ id: string; name: string; isDefault: boolean }>;
+      const ccs = (
+        await h.request(op, "GET", `/api/v1/organizations/${org.id}/cost-centers`)
+      ).json() as Page<{ id: string; name: string; isDefault: boolean }>;
       assert.deepEqual(
         ccs.items.map((c) => [c.name, c.isDefault]),
         [["Default", true]],
@@ -43,19 +48,31 @@ for (const backend of backends()) {
       const busy = await h.request(admin, "DELETE", `/api/v1/cost-centers/${w.cc2.id}`);
       assert.equal(busy.status, 409);
       assert.equal((busy.json() as Body).error?.code, "cost_center_not_empty");
-      const cc = (await h.request(admin, "POST", `/api/v1/organizations/${w.orgA.id}/cost-centers`, { name: "Short-lived" })).json() as { id: string };
+      const cc = (
+        await h.request(admin, "POST", `/api/v1/organizations/${w.orgA.id}/cost-centers`, {
+          name: "Short-lived",
+        })
+      ).json() as { id: string };
       assert.equal((await h.request(admin, "DELETE", `/api/v1/cost-centers/${cc.id}`)).status, 204);
       assert.equal((await h.request(admin, "GET", `/api/v1/cost-centers/${cc.id}`)).status, 404);
     });
 
     void test("a cost-center administrator creates workspaces only in their own cost centers and sees only those", async () => {
       const ccAdmin = await h.sessionFor(w.ids.ccAdmin);
-      const ok = await h.request(ccAdmin, "POST", `/api/v1/organizations/${w.orgA.id}/workspaces`, { name: "CC1 team", costCenterId: w.cc1.id });
+      const ok = await h.request(ccAdmin, "POST", `/api/v1/organizations/${w.orgA.id}/workspaces`, {
+        name: "CC1 team",
+        costCenterId: w.cc1.id,
+      });
       assert.equal(ok.status, 201);
       assert.equal((ok.json() as { costCenterId: string }).costCenterId, w.cc1.id);
-      const other = await h.request(ccAdmin, "POST", `/api/v1/organizations/${w.orgA.id}/workspaces`, { name: "CC2 team", costCenterId: w.cc2.id });
+      const other = await h.request(ccAdmin, "POST", `/api/v1/organizations/${w.orgA.id}/workspaces`, {
+        name: "CC2 team",
+        costCenterId: w.cc2.id,
+      });
       assert.equal(other.status, 403);
-      const ccs = (await h.request(ccAdmin, "GET", `/api/v1/organizations/${w.orgA.id}/cost-centers`)).json() as Page<{ id: string }>;
+      const ccs = (
+        await h.request(ccAdmin, "GET", `/api/v1/organizations/${w.orgA.id}/cost-centers`)
+      ).json() as Page<{ id: string }>;
       assert.deepEqual(
         ccs.items.map((c) => c.id),
         [w.cc1.id],
@@ -93,8 +110,14 @@ for (const backend of backends()) {
       const demote = await h.request(op, "PATCH", `/api/v1/users/${w.ids.orgAdmin}`, { orgRole: "member" });
       assert.equal(demote.status, 409);
       assert.equal((demote.json() as Body).error?.code, "last_admin");
-      assert.equal((await h.request(admin, "PATCH", `/api/v1/users/${w.ids.bystander}`, { orgRole: "admin" })).status, 200);
-      assert.equal((await h.request(op, "PATCH", `/api/v1/users/${w.ids.bystander}`, { orgRole: "member" })).status, 200);
+      assert.equal(
+        (await h.request(admin, "PATCH", `/api/v1/users/${w.ids.bystander}`, { orgRole: "admin" })).status,
+        200,
+      );
+      assert.equal(
+        (await h.request(op, "PATCH", `/api/v1/users/${w.ids.bystander}`, { orgRole: "member" })).status,
+        200,
+      );
     });
 
     void test("a disabled user cannot be added to a workspace, and enabling restores them", async () => {
@@ -106,19 +129,38 @@ for (const backend of backends()) {
         passwordHash: "x",
       })) as { ok: true; value: { id: string } };
       const id = leaver.value.id;
-      assert.equal(((await h.request(admin, "POST", `/api/v1/users/${id}/disable`)).json() as { status: string }).status, "disabled");
-      const add = await h.request(admin, "PUT", `/api/v1/workspaces/${w.ws2.id}/members/${id}`, { role: "user" });
+      assert.equal(
+        ((await h.request(admin, "POST", `/api/v1/users/${id}/disable`)).json() as { status: string }).status,
+        "disabled",
+      );
+      const add = await h.request(admin, "PUT", `/api/v1/workspaces/${w.ws2.id}/members/${id}`, {
+        role: "user",
+      });
       assert.equal(add.status, 400);
       assert.equal((add.json() as Body).error?.code, "not_org_member");
-      assert.equal(((await h.request(admin, "POST", `/api/v1/users/${id}/enable`)).json() as { status: string }).status, "active");
-      assert.equal((await h.request(admin, "PUT", `/api/v1/workspaces/${w.ws2.id}/members/${id}`, { role: "user" })).status, 204);
-      const members = (await h.request(admin, "GET", `/api/v1/workspaces/${w.ws2.id}/members`)).json() as Page<{ userId: string; role: string }>;
+      assert.equal(
+        ((await h.request(admin, "POST", `/api/v1/users/${id}/enable`)).json() as { status: string }).status,
+        "active",
+      );
+      assert.equal(
+        (await h.request(admin, "PUT", `/api/v1/workspaces/${w.ws2.id}/members/${id}`, { role: "user" }))
+          .status,
+        204,
+      );
+      const members = (
+        await h.request(admin, "GET", `/api/v1/workspaces/${w.ws2.id}/members`)
+      ).json() as Page<{ userId: string; role: string }>;
       assert.deepEqual(members.items.find((m) => m.userId === id)?.role, "user");
     });
 
     void test("lists page with limit and cursor, without repeating or skipping an item", async () => {
-      for (let i = 0; i < 7; i++) await h.request(admin, "POST", `/api/v1/organizations/${w.orgA.id}/cost-centers`, { name: `Paged ${i}` });
-      const all = (await h.request(admin, "GET", `/api/v1/organizations/${w.orgA.id}/cost-centers?limit=200`)).json() as Page<{ id: string }>;
+      for (let i = 0; i < 7; i++)
+        await h.request(admin, "POST", `/api/v1/organizations/${w.orgA.id}/cost-centers`, {
+          name: `Paged ${i}`,
+        });
+      const all = (
+        await h.request(admin, "GET", `/api/v1/organizations/${w.orgA.id}/cost-centers?limit=200`)
+      ).json() as Page<{ id: string }>;
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
@@ -128,7 +170,10 @@ for (const backend of backends()) {
         seen.push(...page.items.map((c) => c.id));
         cursor = page.nextCursor;
       } while (cursor);
-      assert.deepEqual(seen, all.items.map((c) => c.id));
+      assert.deepEqual(
+        seen,
+        all.items.map((c) => c.id),
+      );
       assert.ok(seen.length >= 9);
     });
 
@@ -140,7 +185,10 @@ for (const backend of backends()) {
       const other = (await h.request(admin, "GET", "/api/v1/me/contexts")).json() as { favorites: string[] };
       assert.ok(!other.favorites.includes(w.ws1.id));
       assert.equal((await h.request(me, "DELETE", `/api/v1/me/favorites/${w.ws1.id}`)).status, 204);
-      assert.deepEqual(((await h.request(me, "GET", "/api/v1/me/contexts")).json() as { favorites: string[] }).favorites, []);
+      assert.deepEqual(
+        ((await h.request(me, "GET", "/api/v1/me/contexts")).json() as { favorites: string[] }).favorites,
+        [],
+      );
     });
   });
 }

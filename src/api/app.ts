@@ -58,7 +58,10 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
     try {
       done(null, JSON.parse(text) as unknown);
     } catch {
-      done(Object.assign(new Error("invalid JSON"), { statusCode: 400, code: "FST_ERR_CTP_INVALID_JSON_BODY" }), undefined);
+      done(
+        Object.assign(new Error("invalid JSON"), { statusCode: 400, code: "FST_ERR_CTP_INVALID_JSON_BODY" }),
+        undefined,
+      );
     }
   });
 
@@ -127,5 +130,9 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
 }
 
 export const logSerializers = {
-  req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: redactedUrl(req.url), id: req.id }),
+  req: (req: { method: string; url: string; id: string }) => ({
+    method: req.method,
+    url: redactedUrl(req.url),
+    id: req.id,
+  }),
 };

@@ -1,7 +1,13 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ApiDeps } from "./context.ts";
-import { csrfRejected, notAuthenticated, operatorsOnly, sendError, tokenScopeTooNarrow } from "./http-errors.ts";
+import {
+  csrfRejected,
+  notAuthenticated,
+  operatorsOnly,
+  sendError,
+  tokenScopeTooNarrow,
+} from "./http-errors.ts";
 import { cookieSettings } from "./session-cookie.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -32,7 +38,11 @@ export function createAuthenticate(deps: ApiDeps) {
 
     if (unsafe) {
       if (req.headers["sec-fetch-site"] === "cross-site") {
-        await sendError(req, reply, csrfRejected("Cross-site requests cannot change anything. Use the console or an API token."));
+        await sendError(
+          req,
+          reply,
+          csrfRejected("Cross-site requests cannot change anything. Use the console or an API token."),
+        );
         return;
       }
       const origin = req.headers.origin;
@@ -66,7 +76,12 @@ export function createAuthenticate(deps: ApiDeps) {
     if (principal && principal.status === "active") {
       req.caller = {
         principal,
-        actor: { userId: principal.userId, email: principal.email, kind: req.authVia === "token" ? "token" : "user", requestId: req.id },
+        actor: {
+          userId: principal.userId,
+          email: principal.email,
+          kind: req.authVia === "token" ? "token" : "user",
+          requestId: req.id,
+        },
       };
     } else {
       req.authVia = null;

@@ -38,7 +38,12 @@ export type ErrorBody = {
   error: { code: string; message: string; requestId: string; fields?: FieldError[] };
 };
 
-export function sendError(req: FastifyRequest, reply: FastifyReply, e: AppError, fields?: FieldError[]): FastifyReply {
+export function sendError(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  e: AppError,
+  fields?: FieldError[],
+): FastifyReply {
   const status = statusOf[e.code] ?? 400;
   const retryAfter = e.details?.["retryAfterSeconds"];
   if (typeof retryAfter === "number") void reply.header("retry-after", String(retryAfter));
@@ -49,7 +54,11 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, e: AppError,
 
 const appError = (code: string, message: string): AppError => ({ code, message, retryable: false });
 
-const where: Record<string, string> = { body: "", querystring: "query parameter ", params: "path parameter " };
+const where: Record<string, string> = {
+  body: "",
+  querystring: "query parameter ",
+  params: "path parameter ",
+};
 
 /** Turns schema failures into field-by-field messages, and never lets a bug's details reach the client. */
 export function handleError(error: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -60,20 +69,36 @@ export function handleError(error: FastifyError, req: FastifyRequest, reply: Fas
     });
     const context = where[error.validationContext ?? "body"] ?? "";
     const summary = fields.map((f) => `${context}${f.path || "(request)"}: ${f.message}`).join("; ");
-    return sendError(req, reply, appError("validation_failed", `The request is not valid. ${summary}`), fields);
+    return sendError(
+      req,
+      reply,
+      appError("validation_failed", `The request is not valid. ${summary}`),
+      fields,
+    );
   }
   switch (error.code) {
     case "FST_ERR_CTP_INVALID_JSON_BODY":
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
-      return sendError(req, reply, appError("malformed_json", "The body is not valid JSON. Send a JSON object."));
+      return sendError(
+        req,
+        reply,
+        appError("malformed_json", "The body is not valid JSON. Send a JSON object."),
+      );
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return sendError(
         req,
         reply,
-        appError("unsupported_media_type", "Send the body as JSON with the header Content-Type: application/json."),
+        appError(
+          "unsupported_media_type",
+          "Send the body as JSON with the header Content-Type: application/json.",
+        ),
       );
     case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return sendError(req, reply, appError("payload_too_large", "The body is too large; the limit is 1 MiB."));
+      return sendError(
+        req,
+        reply,
+        appError("payload_too_large", "The body is too large; the limit is 1 MiB."),
+      );
   }
   if (typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
     return sendError(req, reply, appError("validation_failed", `The request is not valid: ${error.message}`));
@@ -82,7 +107,10 @@ export function handleError(error: FastifyError, req: FastifyRequest, reply: Fas
   return sendError(
     req,
     reply,
-    appError("internal", "Something went wrong on our side. Try again; if it keeps failing, quote the requestId to support."),
+    appError(
+      "internal",
+      "Something went wrong on our side. Try again; if it keeps failing, quote the requestId to support.",
+    ),
   );
 }
 

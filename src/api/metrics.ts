@@ -17,7 +17,11 @@ export function createMetrics() {
     install(app: FastifyInstance): void {
       app.addHook("onResponse", async (req, reply) => {
         duration.observe(
-          { route: req.routeOptions.url ?? "unmatched", method: req.method, status: String(reply.statusCode) },
+          {
+            route: req.routeOptions.url ?? "unmatched",
+            method: req.method,
+            status: String(reply.statusCode),
+          },
           reply.elapsedTime / 1000,
         );
       });

@@ -4,7 +4,12 @@ import type { AppError, Result } from "../platform/result.ts";
 import { sendError } from "./http-errors.ts";
 
 /** Sends a module's result: the value with the given status, or its error through the one error table. */
-export function respond<T>(req: FastifyRequest, reply: FastifyReply, result: Result<T, AppError>, status = 200): FastifyReply {
+export function respond<T>(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  result: Result<T, AppError>,
+  status = 200,
+): FastifyReply {
   if (!result.ok) return sendError(req, reply, result.error);
   if (status === 204) return reply.code(204).send();
   return reply.code(status).send(result.value);

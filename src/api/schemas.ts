@@ -38,7 +38,10 @@ const examples: Record<IdKind, string> = {
 export const id = (kind: IdKind, field: string) =>
   z
     .string({ error: `${field} is required` })
-    .regex(idPattern(kind), `${field} must be an id like ${examples[kind]} (copy it from the list that shows it)`);
+    .regex(
+      idPattern(kind),
+      `${field} must be an id like ${examples[kind]} (copy it from the list that shows it)`,
+    );
 
 export const orgRole = z.enum(["admin", "member"], { error: "orgRole must be 'admin' or 'member'" });
 
@@ -51,7 +54,9 @@ export const pageQuery = PageQuery;
 export const strict = <T extends z.ZodRawShape>(shape: T) =>
   z.strictObject(shape, {
     error: (iss) =>
-      iss.code === "unrecognized_keys" ? `${iss.keys.join(", ")} is not a field of this request; remove it` : undefined,
+      iss.code === "unrecognized_keys"
+        ? `${iss.keys.join(", ")} is not a field of this request; remove it`
+        : undefined,
   });
 
 const at = z.date();
@@ -76,7 +81,12 @@ export const UserSchema = z.object({
   createdAt: at,
 });
 
-export const SessionSchema = z.object({ user: UserSchema, csrfToken: z.string(), expiresAt: at, idleExpiresAt: at });
+export const SessionSchema = z.object({
+  user: UserSchema,
+  csrfToken: z.string(),
+  expiresAt: at,
+  idleExpiresAt: at,
+});
 
 export const OrganizationSchema = z.object({
   id: z.string(),
@@ -108,7 +118,12 @@ export const WorkspaceSchema = z.object({
   myRole: workspaceRole.nullable(),
 });
 
-export const MemberSchema = z.object({ userId: z.string(), name: z.string(), email: z.string(), role: workspaceRole });
+export const MemberSchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role: workspaceRole,
+});
 
 export const InvitationSchema = z.object({
   id: z.string(),
@@ -150,7 +165,9 @@ export const AuditEventSchema = z.object({
 });
 
 export const ContextsSchema = z.object({
-  organizations: z.array(z.object({ id: z.string(), name: z.string(), role: z.enum(["admin", "member", "operator"]) })),
+  organizations: z.array(
+    z.object({ id: z.string(), name: z.string(), role: z.enum(["admin", "member", "operator"]) }),
+  ),
   costCenters: z.array(z.object({ id: z.string(), orgId: z.string(), name: z.string() })),
   workspaces: z.array(
     z.object({

@@ -43,11 +43,16 @@ const demo = {
  * Seeds a realistic demo partner through the product's own commands (so the audit log tells the story), with one
  * freshly generated password for every demo account. Does nothing if the installation is already set up.
  */
-export async function seedDemo(modules: Modules): Promise<{ seeded: boolean; password: string; accounts: string[] }> {
+export async function seedDemo(
+  modules: Modules,
+): Promise<{ seeded: boolean; password: string; accounts: string[] }> {
   const { tenancy } = modules;
   const password = `demo-${randomBytes(9).toString("base64url")}`;
   const passwordHash = await hashPassword(password);
-  const setup = await tenancy.setup.complete({ partnerName: demo.partnerName, ...demo.operator, passwordHash }, null);
+  const setup = await tenancy.setup.complete(
+    { partnerName: demo.partnerName, ...demo.operator, passwordHash },
+    null,
+  );
   if (!setup.ok) return { seeded: false, password: "", accounts: [] };
   const as = async (userId: string): Promise<Caller> => {
     const principal = await tenancy.principalOf(userId);
@@ -63,10 +68,16 @@ export async function seedDemo(modules: Modules): Promise<{ seeded: boolean; pas
   for (const o of demo.organizations) {
     const org = must(await tenancy.organizations.create(operator, { name: o.name }));
     const ccIds = new Map<string, string>();
-    for (const name of o.costCenters) ccIds.set(name, must(await tenancy.costCenters.create(operator, org.id, { name })).id);
+    for (const name of o.costCenters)
+      ccIds.set(name, must(await tenancy.costCenters.create(operator, org.id, { name })).id);
     const wsIds = new Map<string, string>();
     for (const w of o.workspaces) {
-      const ws = must(await tenancy.workspaces.create(operator, org.id, { name: w.name, costCenterId: ccIds.get(w.costCenter) ?? "" }));
+      const ws = must(
+        await tenancy.workspaces.create(operator, org.id, {
+          name: w.name,
+          costCenterId: ccIds.get(w.costCenter) ?? "",
+        }),
+      );
       wsIds.set(w.name, ws.id);
     }
     const userIds = new Map<string, string>();
@@ -76,9 +87,22 @@ export async function seedDemo(modules: Modules): Promise<{ seeded: boolean; pas
       accounts.push(person.email);
     }
     for (const a of o.costCenterAdmins)
-      must(await tenancy.costCenters.addAdmin(operator, ccIds.get(a.costCenter) ?? "", userIds.get(a.email) ?? ""));
+      must(
+        await tenancy.costCenters.addAdmin(
+          operator,
+          ccIds.get(a.costCenter) ?? "",
+          userIds.get(a.email) ?? "",
+        ),
+      );
     for (const m of o.members)
-      must(await tenancy.workspaces.setMember(operator, wsIds.get(m.workspace) ?? "", userIds.get(m.email) ?? "", m.role));
+      must(
+        await tenancy.workspaces.setMember(
+          operator,
+          wsIds.get(m.workspace) ?? "",
+          userIds.get(m.email) ?? "",
+          m.role,
+        ),
+      );
   }
   return { seeded: true, password, accounts };
 }

@@ -3,7 +3,12 @@ import type { Notifications } from "../modules/notifications/index.ts";
 import type { Logger } from "../platform/log.ts";
 
 /** Delivers the mail outbox every second until stopped. */
-export function startMailWorker(deps: { notifications: Notifications; mailer: Mailer; log: Logger; intervalMs?: number }) {
+export function startMailWorker(deps: {
+  notifications: Notifications;
+  mailer: Mailer;
+  log: Logger;
+  intervalMs?: number;
+}) {
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const tick = async () => {

@@ -11,7 +11,10 @@ export type RunOptions = { http: boolean; worker: boolean; demo: boolean };
  * Runs the product: the HTTP server (API + console), the worker, or both in one process. With PGlite the data
  * folder is locked to this process; with PostgreSQL any number of server and worker processes share the database.
  */
-export async function run(config: Config, opts: RunOptions): Promise<{ stop(): Promise<void>; url: string | null }> {
+export async function run(
+  config: Config,
+  opts: RunOptions,
+): Promise<{ stop(): Promise<void>; url: string | null }> {
   const log = createLogger(config, opts.http ? "server" : "worker");
   const database = await openDatabase(databaseOptions(config));
   const modules = createModules(database, config);
@@ -31,17 +34,26 @@ export async function run(config: Config, opts: RunOptions): Promise<{ stop(): P
 
   let url: string | null = null;
   if (opts.http) {
-    const app = await createHttpApp(database, modules, config, { mailboxDir: mail.mailboxDir, log: config.logLevel !== "silent" });
+    const app = await createHttpApp(database, modules, config, {
+      mailboxDir: mail.mailboxDir,
+      log: config.logLevel !== "silent",
+    });
     const address = await app.listen({ port: config.port, host: config.host });
     url = config.publicUrl;
     if (!cookieSettings(config).secure)
-      log.warn("PUBLIC_URL is plain http on a remote host: the session cookie cannot be Secure. Serve over https.");
+      log.warn(
+        "PUBLIC_URL is plain http on a remote host: the session cookie cannot be Secure. Serve over https.",
+      );
     const setup = await modules.tenancy.setup.status();
     process.stdout.write(
       `\nPartner Cloud is running: open ${config.publicUrl}\n` +
-        (setup.needsSetup ? "First run: the console will ask you to create the partner operator account.\n" : "") +
+        (setup.needsSetup
+          ? "First run: the console will ask you to create the partner operator account.\n"
+          : "") +
         `API docs: ${config.publicUrl}/docs   (listening on ${address})\n` +
-        (mail.mailboxDir ? `Mail is captured (no real mail is sent); operators read it under Mailbox in the console.\n` : "") +
+        (mail.mailboxDir
+          ? `Mail is captured (no real mail is sent); operators read it under Mailbox in the console.\n`
+          : "") +
         `Database: ${database.kind === "pglite" ? `embedded PGlite in ${config.dataDir}` : "PostgreSQL"}\n\n`,
     );
     stops.push(() => app.close());

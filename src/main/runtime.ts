@@ -74,7 +74,9 @@ export async function createHttpApp(
 }
 
 /** The mailer the configuration asks for: a real relay, or the embedded mailbox under the data folder. */
-export async function createMailer(config: Config): Promise<{ mailer: Mailer; mailboxDir: string | null; close(): Promise<void> }> {
+export async function createMailer(
+  config: Config,
+): Promise<{ mailer: Mailer; mailboxDir: string | null; close(): Promise<void> }> {
   if (config.mail.smtpUrl) {
     const mailer = createSmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from });
     return { mailer, mailboxDir: null, close: () => mailer.close() };

@@ -13,7 +13,9 @@ const Schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection URL")
     .optional(),
-  PUBLIC_URL: z.url("must be the absolute URL people use to reach the console, e.g. https://cloud.example.com").optional(),
+  PUBLIC_URL: z
+    .url("must be the absolute URL people use to reach the console, e.g. https://cloud.example.com")
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(720).default(12),

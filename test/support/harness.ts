@@ -12,10 +12,18 @@ import type { Caller } from "../../src/modules/tenancy/index.ts";
 export const PASSWORD = "correct horse battery staple";
 export const passwordHash = await hashPassword(PASSWORD);
 
-export type Response = { status: number; json: () => unknown; body: string; headers: Record<string, unknown> };
+export type Response = {
+  status: number;
+  json: () => unknown;
+  body: string;
+  headers: Record<string, unknown>;
+};
 
 /** How a test request authenticates: nobody, a session (cookie + CSRF token), or a bearer token. */
-export type Auth = { kind: "anonymous" } | { kind: "session"; secret: string; csrf: string } | { kind: "token"; secret: string };
+export type Auth =
+  | { kind: "anonymous" }
+  | { kind: "session"; secret: string; csrf: string }
+  | { kind: "token"; secret: string };
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>;
 
@@ -23,7 +31,11 @@ export type Harness = Awaited<ReturnType<typeof createHarness>>;
 export async function createHarness(database: Database, env: Record<string, string> = {}) {
   const mailboxDir = await mkdtemp(path.join(os.tmpdir(), "pc-mailbox-"));
   const clock = fakeClock(new Date("2026-11-02T09:00:00Z"));
-  const config: Config = parseConfig({ DATA_DIR: ".tmp/unused", PUBLIC_URL: "http://localhost:8080", ...env });
+  const config: Config = parseConfig({
+    DATA_DIR: ".tmp/unused",
+    PUBLIC_URL: "http://localhost:8080",
+    ...env,
+  });
   const modules: Modules = createModules(database, config, clock);
   const app: App = await createHttpApp(database, modules, config, { clock, mailboxDir, log: false });
   const cookieName = "__Host-pc_session";
@@ -52,7 +64,11 @@ export async function createHarness(database: Database, env: Record<string, stri
 
   /** A fresh session for a user, without going through the password check. */
   async function sessionFor(userId: string): Promise<Auth> {
-    const s = await modules.identity.sessions.start(userId, "test", { ip: "127.0.0.1", userAgent: "test", requestId: null });
+    const s = await modules.identity.sessions.start(userId, "test", {
+      ip: "127.0.0.1",
+      userAgent: "test",
+      requestId: null,
+    });
     return { kind: "session", secret: s.secret, csrf: s.session.csrfToken };
   }
 
@@ -78,7 +94,9 @@ export async function createHarness(database: Database, env: Record<string, stri
   };
 }
 
-export function must<T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
+export function must<T>(
+  r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } },
+): T {
   if (!r.ok) throw new Error(`expected success, got ${r.error.code}: ${r.error.message}`);
   return r.value;
 }

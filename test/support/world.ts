@@ -8,7 +8,12 @@ import { must, passwordHash } from "./harness.ts";
  */
 export async function createWorld(h: Harness) {
   const { tenancy, identity } = h.modules;
-  const setup = must(await tenancy.setup.complete({ partnerName: "Test Partner", name: "Operator", email: "op@partner.test", passwordHash }, null));
+  const setup = must(
+    await tenancy.setup.complete(
+      { partnerName: "Test Partner", name: "Operator", email: "op@partner.test", passwordHash },
+      null,
+    ),
+  );
   const operator = await h.callerFor(setup.userId);
 
   const orgA = must(await tenancy.organizations.create(operator, { name: "Org A" }));
@@ -16,12 +21,26 @@ export async function createWorld(h: Harness) {
   const cc1 = must(await tenancy.costCenters.create(operator, orgA.id, { name: "CC One" }));
   const cc2 = must(await tenancy.costCenters.create(operator, orgA.id, { name: "CC Two" }));
   const ccB = must(await tenancy.costCenters.create(operator, orgB.id, { name: "CC B" }));
-  const ws1 = must(await tenancy.workspaces.create(operator, orgA.id, { name: "WS One", costCenterId: cc1.id }));
-  const ws2 = must(await tenancy.workspaces.create(operator, orgA.id, { name: "WS Two", costCenterId: cc2.id }));
-  const wsB = must(await tenancy.workspaces.create(operator, orgB.id, { name: "WS B", costCenterId: ccB.id }));
+  const ws1 = must(
+    await tenancy.workspaces.create(operator, orgA.id, { name: "WS One", costCenterId: cc1.id }),
+  );
+  const ws2 = must(
+    await tenancy.workspaces.create(operator, orgA.id, { name: "WS Two", costCenterId: cc2.id }),
+  );
+  const wsB = must(
+    await tenancy.workspaces.create(operator, orgB.id, { name: "WS B", costCenterId: ccB.id }),
+  );
 
   const user = async (orgId: string, email: string, orgRole: "admin" | "member") =>
-    must(await tenancy.users.provision(operator, { orgId, email, name: email.split("@")[0] ?? email, orgRole, passwordHash })).id;
+    must(
+      await tenancy.users.provision(operator, {
+        orgId,
+        email,
+        name: email.split("@")[0] ?? email,
+        orgRole,
+        passwordHash,
+      }),
+    ).id;
 
   const ids = {
     operator: setup.userId,
@@ -50,7 +69,9 @@ export async function createWorld(h: Harness) {
   const readToken = must(await identity.tokens.create(owner, { name: "read", scope: "read" }));
   const revoked = must(await identity.tokens.create(owner, { name: "revoked", scope: "write" }));
   must(await identity.tokens.revoke(owner, revoked.token.id));
-  const expiring = must(await identity.tokens.create(owner, { name: "expiring", scope: "write", expiresInDays: 1 }));
+  const expiring = must(
+    await identity.tokens.create(owner, { name: "expiring", scope: "write", expiresInDays: 1 }),
+  );
 
   return {
     orgA,

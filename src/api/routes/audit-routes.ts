@@ -31,7 +31,14 @@ export function auditRoutes(app: App, deps: ApiDeps): void {
       ...(q.targetId ? { targetId: q.targetId } : {}),
       ...(Number.isInteger(before) ? { before } : {}),
     });
-    return respond(req, reply, ok({ items: listed.items, nextCursor: listed.nextBefore === null ? null : encodeCursor(String(listed.nextBefore)) }));
+    return respond(
+      req,
+      reply,
+      ok({
+        items: listed.items,
+        nextCursor: listed.nextBefore === null ? null : encodeCursor(String(listed.nextBefore)),
+      }),
+    );
   }
 
   app.get(
@@ -50,9 +57,22 @@ export function auditRoutes(app: App, deps: ApiDeps): void {
       const p = callerOf(req).principal;
       const { orgId } = req.params;
       if (!inOrg(p, orgId))
-        return respond(req, reply, err(appError("not_found", `No organization with id ${orgId} exists, or you cannot see it. Check the id.`)));
+        return respond(
+          req,
+          reply,
+          err(
+            appError(
+              "not_found",
+              `No organization with id ${orgId} exists, or you cannot see it. Check the id.`,
+            ),
+          ),
+        );
       if (!isOrgAdmin(p, orgId))
-        return respond(req, reply, err(appError("forbidden", "Only organization administrators read the audit log.")));
+        return respond(
+          req,
+          reply,
+          err(appError("forbidden", "Only organization administrators read the audit log.")),
+        );
       return page(req, reply, req.query, orgId);
     },
   );

@@ -6,7 +6,10 @@ import { CostCenterSchema, errorResponses, id, pageOfSchema, pageQuery, strict, 
 import { orgParams } from "./organization-routes.ts";
 
 const ccParams = z.object({ costCenterId: id("costCenter", "costCenterId") });
-const ccUserParams = z.object({ costCenterId: id("costCenter", "costCenterId"), userId: id("user", "userId") });
+const ccUserParams = z.object({
+  costCenterId: id("costCenter", "costCenterId"),
+  userId: id("user", "userId"),
+});
 
 export function costCenterRoutes(app: App, deps: ApiDeps): void {
   const { tenancy } = deps;
@@ -23,7 +26,8 @@ export function costCenterRoutes(app: App, deps: ApiDeps): void {
         response: { 200: pageOfSchema(CostCenterSchema), ...errorResponses },
       },
     },
-    async (req, reply) => respond(req, reply, await tenancy.costCenters.list(callerOf(req), req.params.orgId, toPage(req.query))),
+    async (req, reply) =>
+      respond(req, reply, await tenancy.costCenters.list(callerOf(req), req.params.orgId, toPage(req.query))),
   );
 
   app.post(
@@ -38,7 +42,8 @@ export function costCenterRoutes(app: App, deps: ApiDeps): void {
         response: { 201: CostCenterSchema, ...errorResponses, 409: errorResponses[400] },
       },
     },
-    async (req, reply) => respond(req, reply, await tenancy.costCenters.create(callerOf(req), req.params.orgId, req.body), 201),
+    async (req, reply) =>
+      respond(req, reply, await tenancy.costCenters.create(callerOf(req), req.params.orgId, req.body), 201),
   );
 
   app.get(
@@ -52,7 +57,8 @@ export function costCenterRoutes(app: App, deps: ApiDeps): void {
         response: { 200: CostCenterSchema, ...errorResponses },
       },
     },
-    async (req, reply) => respond(req, reply, await tenancy.costCenters.get(callerOf(req), req.params.costCenterId)),
+    async (req, reply) =>
+      respond(req, reply, await tenancy.costCenters.get(callerOf(req), req.params.costCenterId)),
   );
 
   app.patch(
@@ -67,7 +73,8 @@ export function costCenterRoutes(app: App, deps: ApiDeps): void {
         response: { 200: CostCenterSchema, ...errorResponses, 409: errorResponses[400] },
       },
     },
-    async (req, reply) => respond(req, reply, await tenancy.costCenters.rename(callerOf(req), req.params.costCenterId, req.body)),
+    async (req, reply) =>
+      respond(req, reply, await tenancy.costCenters.rename(callerOf(req), req.params.costCenterId, req.body)),
   );
 
   app.delete(
@@ -81,7 +88,8 @@ export function costCenterRoutes(app: App, deps: ApiDeps): void {
         response: { 204: z.null(), ...errorResponses, 409: errorResponses[400] },
       },
     },
-    async (req, reply) => respond(req, reply, await tenancy.costCenters.remove(callerOf(req), req.params.costCenterId), 204),
+    async (req, reply) =>
+      respond(req, reply, await tenancy.costCenters.remove(callerOf(req), req.params.costCenterId), 204),
   );
 
   app.put(
@@ -96,7 +104,12 @@ export function costCenterRoutes(app: App, deps: ApiDeps): void {
       },
     },
     async (req, reply) =>
-      respond(req, reply, await tenancy.costCenters.addAdmin(callerOf(req), req.params.costCenterId, req.params.userId), 204),
+      respond(
+        req,
+        reply,
+        await tenancy.costCenters.addAdmin(callerOf(req), req.params.costCenterId, req.params.userId),
+        204,
+      ),
   );
 
   app.delete(
@@ -111,6 +124,11 @@ export function costCenterRoutes(app: App, deps: ApiDeps): void {
       },
     },
     async (req, reply) =>
-      respond(req, reply, await tenancy.costCenters.removeAdmin(callerOf(req), req.params.costCenterId, req.params.userId), 204),
+      respond(
+        req,
+        reply,
+        await tenancy.costCenters.removeAdmin(callerOf(req), req.params.costCenterId, req.params.userId),
+        204,
+      ),
   );
 }

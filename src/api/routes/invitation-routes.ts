@@ -40,7 +40,8 @@ export function invitationRoutes(app: App, deps: ApiDeps): void {
         response: { 200: pageOfSchema(InvitationSchema), ...errorResponses },
       },
     },
-    async (req, reply) => respond(req, reply, await tenancy.invitations.list(callerOf(req), req.params.orgId, toPage(req.query))),
+    async (req, reply) =>
+      respond(req, reply, await tenancy.invitations.list(callerOf(req), req.params.orgId, toPage(req.query))),
   );
 
   app.post(
@@ -60,7 +61,8 @@ export function invitationRoutes(app: App, deps: ApiDeps): void {
         response: { 201: InvitationSchema, ...errorResponses, 409: errorResponses[400] },
       },
     },
-    async (req, reply) => respond(req, reply, await tenancy.invitations.create(callerOf(req), req.params.orgId, req.body), 201),
+    async (req, reply) =>
+      respond(req, reply, await tenancy.invitations.create(callerOf(req), req.params.orgId, req.body), 201),
   );
 
   app.delete(
@@ -74,7 +76,8 @@ export function invitationRoutes(app: App, deps: ApiDeps): void {
         response: { 204: z.null(), ...errorResponses },
       },
     },
-    async (req, reply) => respond(req, reply, await tenancy.invitations.revoke(callerOf(req), req.params.invitationId), 204),
+    async (req, reply) =>
+      respond(req, reply, await tenancy.invitations.revoke(callerOf(req), req.params.invitationId), 204),
   );
 
   app.get(

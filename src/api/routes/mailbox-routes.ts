@@ -16,11 +16,24 @@ export function mailboxRoutes(app: App, deps: ApiDeps): void {
         tags: ["mailbox"],
         summary: "Mail captured by the embedded mailbox, newest first (operators)",
         querystring: z.object({
-          limit: z.coerce.number().int().min(1, "limit must be at least 1").max(200, "limit must be at most 200").default(50),
+          limit: z.coerce
+            .number()
+            .int()
+            .min(1, "limit must be at least 1")
+            .max(200, "limit must be at most 200")
+            .default(50),
         }),
         response: {
           200: z.object({
-            items: z.array(z.object({ id: z.string(), to: z.array(z.string()), subject: z.string(), text: z.string(), receivedAt: z.string() })),
+            items: z.array(
+              z.object({
+                id: z.string(),
+                to: z.array(z.string()),
+                subject: z.string(),
+                text: z.string(),
+                receivedAt: z.string(),
+              }),
+            ),
             nextCursor: z.null(),
           }),
           ...errorResponses,

@@ -4,7 +4,16 @@ import { toPage } from "../../platform/pagination.ts";
 import { err, ok } from "../../platform/result.ts";
 import type { ApiDeps, App } from "../context.ts";
 import { callerOf, respond } from "../respond.ts";
-import { ApiTokenSchema, ContextsSchema, errorResponses, pageOfSchema, pageQuery, password, strict, text } from "../schemas.ts";
+import {
+  ApiTokenSchema,
+  ContextsSchema,
+  errorResponses,
+  pageOfSchema,
+  pageQuery,
+  password,
+  strict,
+  text,
+} from "../schemas.ts";
 import type { Caller } from "../../modules/tenancy/index.ts";
 
 const tokenOwner = (c: Caller) => ({ userId: c.principal.userId, orgId: c.principal.orgId, actor: c.actor });
@@ -13,7 +22,9 @@ const tokenOwner = (c: Caller) => ({ userId: c.principal.userId, orgId: c.princi
 export function meRoutes(app: App, deps: ApiDeps): void {
   const { tenancy, identity } = deps;
   const scopeParams = z.object({
-    scopeId: z.string().regex(/^(org|cc|ws)_[0-9a-z]{26}$/, "scopeId must be an organization, cost center or workspace id"),
+    scopeId: z
+      .string()
+      .regex(/^(org|cc|ws)_[0-9a-z]{26}$/, "scopeId must be an organization, cost center or workspace id"),
   });
 
   app.get(
@@ -32,17 +43,31 @@ export function meRoutes(app: App, deps: ApiDeps): void {
   app.put(
     "/api/v1/me/favorites/:scopeId",
     {
-      schema: { operationId: "addFavorite", tags: ["me"], summary: "Star a scope", params: scopeParams, response: { 204: z.null(), ...errorResponses } },
+      schema: {
+        operationId: "addFavorite",
+        tags: ["me"],
+        summary: "Star a scope",
+        params: scopeParams,
+        response: { 204: z.null(), ...errorResponses },
+      },
     },
-    async (req, reply) => respond(req, reply, await tenancy.contexts.addFavorite(callerOf(req), req.params.scopeId), 204),
+    async (req, reply) =>
+      respond(req, reply, await tenancy.contexts.addFavorite(callerOf(req), req.params.scopeId), 204),
   );
 
   app.delete(
     "/api/v1/me/favorites/:scopeId",
     {
-      schema: { operationId: "removeFavorite", tags: ["me"], summary: "Unstar a scope", params: scopeParams, response: { 204: z.null(), ...errorResponses } },
+      schema: {
+        operationId: "removeFavorite",
+        tags: ["me"],
+        summary: "Unstar a scope",
+        params: scopeParams,
+        response: { 204: z.null(), ...errorResponses },
+      },
     },
-    async (req, reply) => respond(req, reply, await tenancy.contexts.removeFavorite(callerOf(req), req.params.scopeId), 204),
+    async (req, reply) =>
+      respond(req, reply, await tenancy.contexts.removeFavorite(callerOf(req), req.params.scopeId), 204),
   );
 
   app.post(
@@ -53,7 +78,10 @@ export function meRoutes(app: App, deps: ApiDeps): void {
         tags: ["me"],
         summary: "Change your password; ends your other sessions",
         body: strict({
-          currentPassword: z.string({ error: "currentPassword is required" }).min(1, "currentPassword is required").max(200),
+          currentPassword: z
+            .string({ error: "currentPassword is required" })
+            .min(1, "currentPassword is required")
+            .max(200),
           newPassword: password("newPassword"),
         }),
         response: { 204: z.null(), ...errorResponses },
@@ -63,7 +91,15 @@ export function meRoutes(app: App, deps: ApiDeps): void {
       const caller = callerOf(req);
       const current = await tenancy.users.passwordHashOf(caller.principal.userId);
       if (!current || !(await verifyPassword(req.body.currentPassword, current)))
-        return respond(req, reply, err({ code: "invalid_credentials", message: "currentPassword is not your current password. Type it again.", retryable: false }));
+        return respond(
+          req,
+          reply,
+          err({
+            code: "invalid_credentials",
+            message: "currentPassword is not your current password. Type it again.",
+            retryable: false,
+          }),
+        );
       await tenancy.users.setPasswordHash(caller, await hashPassword(req.body.newPassword));
       await identity.sessions.endAllOf(caller.principal.userId, req.sessionSecret ?? undefined);
       return respond(req, reply, ok(null), 204);
@@ -101,10 +137,15 @@ export function meRoutes(app: App, deps: ApiDeps): void {
             .max(3650, "expiresInDays must be at most 3650")
             .optional(),
         }),
-        response: { 201: z.object({ token: ApiTokenSchema, secret: z.string() }), ...errorResponses, 409: errorResponses[400] },
+        response: {
+          201: z.object({ token: ApiTokenSchema, secret: z.string() }),
+          ...errorResponses,
+          409: errorResponses[400],
+        },
       },
     },
-    async (req, reply) => respond(req, reply, await identity.tokens.create(tokenOwner(callerOf(req)), req.body), 201),
+    async (req, reply) =>
+      respond(req, reply, await identity.tokens.create(tokenOwner(callerOf(req)), req.body), 201),
   );
 
   app.delete(
@@ -114,10 +155,13 @@ export function meRoutes(app: App, deps: ApiDeps): void {
         operationId: "revokeMyToken",
         tags: ["me"],
         summary: "Revoke one of your API tokens",
-        params: z.object({ tokenId: z.string().regex(/^tok_[0-9a-z]{26}$/, "tokenId must be an id like tok_…") }),
+        params: z.object({
+          tokenId: z.string().regex(/^tok_[0-9a-z]{26}$/, "tokenId must be an id like tok_…"),
+        }),
         response: { 204: z.null(), ...errorResponses },
       },
     },
-    async (req, reply) => respond(req, reply, await identity.tokens.revoke(tokenOwner(callerOf(req)), req.params.tokenId), 204),
+    async (req, reply) =>
+      respond(req, reply, await identity.tokens.revoke(tokenOwner(callerOf(req)), req.params.tokenId), 204),
   );
 }

@@ -21,7 +21,8 @@ export function organizationRoutes(app: App, deps: ApiDeps): void {
         response: { 200: pageOfSchema(OrganizationSchema), ...errorResponses },
       },
     },
-    async (req, reply) => respond(req, reply, ok(await tenancy.organizations.list(callerOf(req), toPage(req.query)))),
+    async (req, reply) =>
+      respond(req, reply, ok(await tenancy.organizations.list(callerOf(req), toPage(req.query)))),
   );
 
   app.post(
@@ -36,7 +37,8 @@ export function organizationRoutes(app: App, deps: ApiDeps): void {
         response: { 201: OrganizationSchema, ...errorResponses, 409: errorResponses[400] },
       },
     },
-    async (req, reply) => respond(req, reply, await tenancy.organizations.create(callerOf(req), req.body), 201),
+    async (req, reply) =>
+      respond(req, reply, await tenancy.organizations.create(callerOf(req), req.body), 201),
   );
 
   app.get(
@@ -50,7 +52,8 @@ export function organizationRoutes(app: App, deps: ApiDeps): void {
         response: { 200: OrganizationSchema, ...errorResponses },
       },
     },
-    async (req, reply) => respond(req, reply, await tenancy.organizations.get(callerOf(req), req.params.orgId)),
+    async (req, reply) =>
+      respond(req, reply, await tenancy.organizations.get(callerOf(req), req.params.orgId)),
   );
 
   app.patch(
@@ -65,6 +68,7 @@ export function organizationRoutes(app: App, deps: ApiDeps): void {
         response: { 200: OrganizationSchema, ...errorResponses, 409: errorResponses[400] },
       },
     },
-    async (req, reply) => respond(req, reply, await tenancy.organizations.rename(callerOf(req), req.params.orgId, req.body)),
+    async (req, reply) =>
+      respond(req, reply, await tenancy.organizations.rename(callerOf(req), req.params.orgId, req.body)),
   );
 }

@@ -12,15 +12,30 @@ import type { SessionInfo } from "../../modules/identity/index.ts";
 /** First-run setup, sign-in, the current session and sign-out. */
 export function sessionRoutes(app: App, deps: ApiDeps): void {
   const { tenancy, identity, config } = deps;
-  const client = (req: FastifyRequest) => ({ ip: req.ip, userAgent: req.headers["user-agent"] ?? null, requestId: req.id });
+  const client = (req: FastifyRequest) => ({
+    ip: req.ip,
+    userAgent: req.headers["user-agent"] ?? null,
+    requestId: req.id,
+  });
 
   async function sessionBody(userId: string, session: SessionInfo) {
     const user = await tenancy.users.byId(userId);
     if (!user) throw new Error(`user ${userId} has a session but no record`);
-    return { user, csrfToken: session.csrfToken, expiresAt: session.expiresAt, idleExpiresAt: session.idleExpiresAt };
+    return {
+      user,
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt,
+      idleExpiresAt: session.idleExpiresAt,
+    };
   }
 
-  async function openSession(req: FastifyRequest, reply: FastifyReply, userId: string, method: string, status: number) {
+  async function openSession(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    userId: string,
+    method: string,
+    status: number,
+  ) {
     const started = await identity.sessions.start(userId, method, client(req));
     setSessionCookie(reply, config, started.secret, started.session.expiresAt);
     return reply.code(status).send(await sessionBody(userId, started.session));
@@ -48,13 +63,21 @@ export function sessionRoutes(app: App, deps: ApiDeps): void {
         operationId: "completeSetup",
         tags: ["session"],
         summary: "First-run setup: name the partner and create the first partner operator",
-        body: strict({ partnerName: text("partnerName"), name: text("name"), email: email(), password: password() }),
+        body: strict({
+          partnerName: text("partnerName"),
+          name: text("name"),
+          email: email(),
+          password: password(),
+        }),
         response: { 201: SessionSchema, ...errorResponses, 409: errorResponses[400] },
       },
     },
     async (req, reply) => {
       const { partnerName, name, email: mail, password: pw } = req.body;
-      const done = await tenancy.setup.complete({ partnerName, name, email: mail, passwordHash: await hashPassword(pw) }, req.id);
+      const done = await tenancy.setup.complete(
+        { partnerName, name, email: mail, passwordHash: await hashPassword(pw) },
+        req.id,
+      );
       if (!done.ok) return sendError(req, reply, done.error);
       return openSession(req, reply, done.value.userId, "setup", 201);
     },
@@ -68,7 +91,10 @@ export function sessionRoutes(app: App, deps: ApiDeps): void {
         operationId: "signIn",
         tags: ["session"],
         summary: "Sign in with e-mail and password; sets the session cookie",
-        body: strict({ email: email(), password: z.string({ error: "password is required" }).min(1, "password is required").max(200) }),
+        body: strict({
+          email: email(),
+          password: z.string({ error: "password is required" }).min(1, "password is required").max(200),
+        }),
         response: { 200: SessionSchema, ...errorResponses, 429: errorResponses[400] },
       },
     },
@@ -100,11 +126,17 @@ export function sessionRoutes(app: App, deps: ApiDeps): void {
   app.post(
     "/api/v1/auth/logout",
     {
-      schema: { operationId: "signOut", tags: ["session"], summary: "End this session", response: { 204: z.null(), ...errorResponses } },
+      schema: {
+        operationId: "signOut",
+        tags: ["session"],
+        summary: "End this session",
+        response: { 204: z.null(), ...errorResponses },
+      },
     },
     async (req, reply) => {
       const caller = callerOf(req);
-      if (req.sessionSecret) await identity.sessions.end(req.sessionSecret, caller.actor, caller.principal.orgId);
+      if (req.sessionSecret)
+        await identity.sessions.end(req.sessionSecret, caller.actor, caller.principal.orgId);
       clearSessionCookie(reply, config);
       return respond(req, reply, ok(null), 204);
     },

@@ -2,7 +2,16 @@ import { z } from "zod";
 import { toPage } from "../../platform/pagination.ts";
 import type { ApiDeps, App } from "../context.ts";
 import { callerOf, respond } from "../respond.ts";
-import { errorResponses, id, orgRole, pageOfSchema, pageQuery, strict, text, UserSchema } from "../schemas.ts";
+import {
+  errorResponses,
+  id,
+  orgRole,
+  pageOfSchema,
+  pageQuery,
+  strict,
+  text,
+  UserSchema,
+} from "../schemas.ts";
 import { orgParams } from "./organization-routes.ts";
 
 const userParams = z.object({ userId: id("user", "userId") });
@@ -22,7 +31,8 @@ export function userRoutes(app: App, deps: ApiDeps): void {
         response: { 200: pageOfSchema(UserSchema), ...errorResponses },
       },
     },
-    async (req, reply) => respond(req, reply, await tenancy.users.list(callerOf(req), req.params.orgId, toPage(req.query))),
+    async (req, reply) =>
+      respond(req, reply, await tenancy.users.list(callerOf(req), req.params.orgId, toPage(req.query))),
   );
 
   app.patch(
@@ -37,7 +47,8 @@ export function userRoutes(app: App, deps: ApiDeps): void {
         response: { 200: UserSchema, ...errorResponses, 409: errorResponses[400] },
       },
     },
-    async (req, reply) => respond(req, reply, await tenancy.users.update(callerOf(req), req.params.userId, req.body)),
+    async (req, reply) =>
+      respond(req, reply, await tenancy.users.update(callerOf(req), req.params.userId, req.body)),
   );
 
   app.post(

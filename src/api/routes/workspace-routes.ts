@@ -2,7 +2,17 @@ import { z } from "zod";
 import { toPage } from "../../platform/pagination.ts";
 import type { ApiDeps, App } from "../context.ts";
 import { callerOf, respond } from "../respond.ts";
-import { errorResponses, id, MemberSchema, pageOfSchema, pageQuery, strict, text, WorkspaceSchema, workspaceRole } from "../schemas.ts";
+import {
+  errorResponses,
+  id,
+  MemberSchema,
+  pageOfSchema,
+  pageQuery,
+  strict,
+  text,
+  WorkspaceSchema,
+  workspaceRole,
+} from "../schemas.ts";
 import { orgParams } from "./organization-routes.ts";
 
 const wsParams = z.object({ workspaceId: id("workspace", "workspaceId") });
@@ -39,7 +49,11 @@ export function workspaceRoutes(app: App, deps: ApiDeps): void {
     async (req, reply) => {
       const { costCenterId, ...page } = req.query;
       const filter = costCenterId ? { costCenterId } : {};
-      return respond(req, reply, await tenancy.workspaces.list(callerOf(req), req.params.orgId, filter, toPage(page)));
+      return respond(
+        req,
+        reply,
+        await tenancy.workspaces.list(callerOf(req), req.params.orgId, filter, toPage(page)),
+      );
     },
   );
 
@@ -55,7 +69,8 @@ export function workspaceRoutes(app: App, deps: ApiDeps): void {
         response: { 201: WorkspaceSchema, ...errorResponses, 409: errorResponses[400] },
       },
     },
-    async (req, reply) => respond(req, reply, await tenancy.workspaces.create(callerOf(req), req.params.orgId, req.body), 201),
+    async (req, reply) =>
+      respond(req, reply, await tenancy.workspaces.create(callerOf(req), req.params.orgId, req.body), 201),
   );
 
   app.get(
@@ -69,7 +84,8 @@ export function workspaceRoutes(app: App, deps: ApiDeps): void {
         response: { 200: WorkspaceSchema, ...errorResponses },
       },
     },
-    async (req, reply) => respond(req, reply, await tenancy.workspaces.get(callerOf(req), req.params.workspaceId)),
+    async (req, reply) =>
+      respond(req, reply, await tenancy.workspaces.get(callerOf(req), req.params.workspaceId)),
   );
 
   app.patch(
@@ -84,7 +100,8 @@ export function workspaceRoutes(app: App, deps: ApiDeps): void {
         response: { 200: WorkspaceSchema, ...errorResponses, 409: errorResponses[400] },
       },
     },
-    async (req, reply) => respond(req, reply, await tenancy.workspaces.update(callerOf(req), req.params.workspaceId, req.body)),
+    async (req, reply) =>
+      respond(req, reply, await tenancy.workspaces.update(callerOf(req), req.params.workspaceId, req.body)),
   );
 
   app.delete(
@@ -98,7 +115,8 @@ export function workspaceRoutes(app: App, deps: ApiDeps): void {
         response: { 204: z.null(), ...errorResponses, 409: errorResponses[400] },
       },
     },
-    async (req, reply) => respond(req, reply, await tenancy.workspaces.remove(callerOf(req), req.params.workspaceId), 204),
+    async (req, reply) =>
+      respond(req, reply, await tenancy.workspaces.remove(callerOf(req), req.params.workspaceId), 204),
   );
 
   app.get(
@@ -113,7 +131,12 @@ export function workspaceRoutes(app: App, deps: ApiDeps): void {
         response: { 200: pageOfSchema(MemberSchema), ...errorResponses },
       },
     },
-    async (req, reply) => respond(req, reply, await tenancy.workspaces.members(callerOf(req), req.params.workspaceId, toPage(req.query))),
+    async (req, reply) =>
+      respond(
+        req,
+        reply,
+        await tenancy.workspaces.members(callerOf(req), req.params.workspaceId, toPage(req.query)),
+      ),
   );
 
   app.put(
@@ -129,7 +152,17 @@ export function workspaceRoutes(app: App, deps: ApiDeps): void {
       },
     },
     async (req, reply) =>
-      respond(req, reply, await tenancy.workspaces.setMember(callerOf(req), req.params.workspaceId, req.params.userId, req.body.role), 204),
+      respond(
+        req,
+        reply,
+        await tenancy.workspaces.setMember(
+          callerOf(req),
+          req.params.workspaceId,
+          req.params.userId,
+          req.body.role,
+        ),
+        204,
+      ),
   );
 
   app.delete(
@@ -144,6 +177,11 @@ export function workspaceRoutes(app: App, deps: ApiDeps): void {
       },
     },
     async (req, reply) =>
-      respond(req, reply, await tenancy.workspaces.removeMember(callerOf(req), req.params.workspaceId, req.params.userId), 204),
+      respond(
+        req,
+        reply,
+        await tenancy.workspaces.removeMember(callerOf(req), req.params.workspaceId, req.params.userId),
+        204,
+      ),
   );
 }

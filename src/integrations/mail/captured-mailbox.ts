@@ -17,7 +17,9 @@ export type CapturedMail = z.infer<typeof CapturedMail>;
  * The embedded mailbox of a local installation: a real SMTP server on loopback that keeps every message it
  * receives as a JSON file under `<dataDir>/mailbox`, so a person trying the product can read the mail it sends.
  */
-export async function startCapturedMailbox(dir: string): Promise<{ smtpUrl: string; close(): Promise<void> }> {
+export async function startCapturedMailbox(
+  dir: string,
+): Promise<{ smtpUrl: string; close(): Promise<void> }> {
   await fs.mkdir(dir, { recursive: true });
   let seq = 0;
   const server = new SMTPServer({
@@ -60,6 +62,12 @@ export async function startCapturedMailbox(dir: string): Promise<{ smtpUrl: stri
 /** Reads the captured mail, newest first. */
 export async function readCapturedMail(dir: string, limit: number): Promise<CapturedMail[]> {
   const names = await fs.readdir(dir).catch(() => [] as string[]);
-  const newest = names.filter((n) => n.endsWith(".json")).sort().reverse().slice(0, limit);
-  return Promise.all(newest.map(async (n) => CapturedMail.parse(JSON.parse(await fs.readFile(path.join(dir, n), "utf8")))));
+  const newest = names
+    .filter((n) => n.endsWith(".json"))
+    .sort()
+    .reverse()
+    .slice(0, limit);
+  return Promise.all(
+    newest.map(async (n) => CapturedMail.parse(JSON.parse(await fs.readFile(path.join(dir, n), "utf8")))),
+  );
 }

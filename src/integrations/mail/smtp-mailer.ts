@@ -18,8 +18,9 @@ export function createSmtpMailer(opts: { url: string; from: string; ignoreTls?: 
         ...(mail.html ? { html: mail.html } : {}),
       });
     },
-    close: async () => {
+    close: () => {
       transport.close();
+      return Promise.resolve();
     },
   };
 }

@@ -82,7 +82,10 @@ export function createApiTokens(deps: { db: Db; clock: Clock; audit: AuditLog })
     },
 
     async revoke(owner: Owner, id: string): Promise<Result<null, IdentityError>> {
-      const [t] = await db.select().from(apiTokens).where(and(eq(apiTokens.id, id), eq(apiTokens.userId, owner.userId)));
+      const [t] = await db
+        .select()
+        .from(apiTokens)
+        .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, owner.userId)));
       if (!t) return err(identityErrors.tokenNotFound(id));
       if (t.revokedAt) return ok(null);
       await db.transaction(async (tx) => {
@@ -98,9 +101,14 @@ export function createApiTokens(deps: { db: Db; clock: Clock; audit: AuditLog })
     },
 
     /** Resolves a bearer secret; revoked and expired tokens resolve to null. */
-    async authenticate(secret: string): Promise<{ tokenId: string; userId: string; scope: "read" | "write" } | null> {
+    async authenticate(
+      secret: string,
+    ): Promise<{ tokenId: string; userId: string; scope: "read" | "write" } | null> {
       const now = deps.clock.now();
-      const [t] = await db.select().from(apiTokens).where(eq(apiTokens.tokenHash, sha256(secret)));
+      const [t] = await db
+        .select()
+        .from(apiTokens)
+        .where(eq(apiTokens.tokenHash, sha256(secret)));
       if (!t || t.revokedAt || (t.expiresAt && t.expiresAt <= now)) return null;
       if (!t.lastUsedAt || now.getTime() - t.lastUsedAt.getTime() >= TOUCH_AFTER_MS)
         await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, t.id));

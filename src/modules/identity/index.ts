@@ -5,7 +5,13 @@ import { createApiTokens } from "./api-tokens.ts";
 import { createSessions, type Credentials, type SessionPolicy } from "./sessions.ts";
 
 /** Sign-in, server-side sessions and API tokens. Who a user is and what they may do lives in tenancy. */
-export function createIdentity(deps: { db: Db; clock: Clock; audit: AuditLog; policy: SessionPolicy; credentials: Credentials }) {
+export function createIdentity(deps: {
+  db: Db;
+  clock: Clock;
+  audit: AuditLog;
+  policy: SessionPolicy;
+  credentials: Credentials;
+}) {
   return { sessions: createSessions(deps), tokens: createApiTokens(deps) };
 }
 

@@ -29,10 +29,20 @@ type Client = { ip: string; userAgent: string | null; requestId: string | null }
 /** Only write last-seen when it moved this much, so a busy session does not write on every request. */
 const TOUCH_AFTER_MS = 60_000;
 
-export function createSessions(deps: { db: Db; clock: Clock; audit: AuditLog; policy: SessionPolicy; credentials: Credentials }) {
+export function createSessions(deps: {
+  db: Db;
+  clock: Clock;
+  audit: AuditLog;
+  policy: SessionPolicy;
+  credentials: Credentials;
+}) {
   const { db, policy } = deps;
 
-  async function start(userId: string, method: string, client: Client): Promise<{ secret: string; session: SessionInfo }> {
+  async function start(
+    userId: string,
+    method: string,
+    client: Client,
+  ): Promise<{ secret: string; session: SessionInfo }> {
     const now = deps.clock.now();
     const secret = newSecret("pcs");
     const session: SessionInfo = {
@@ -73,7 +83,12 @@ export function createSessions(deps: { db: Db; clock: Clock; audit: AuditLog; po
       const [failures] = await db
         .select({ n: count() })
         .from(loginFailures)
-        .where(and(gt(loginFailures.at, windowStart), or(eq(loginFailures.email, email), eq(loginFailures.ip, client.ip))));
+        .where(
+          and(
+            gt(loginFailures.at, windowStart),
+            or(eq(loginFailures.email, email), eq(loginFailures.ip, client.ip)),
+          ),
+        );
       if ((failures?.n ?? 0) >= policy.loginMaxFailures)
         return err(identityErrors.tooManyAttempts(policy.loginWindowMinutes * 60));
       const cred = await deps.credentials(email);
@@ -84,7 +99,12 @@ export function createSessions(deps: { db: Db; clock: Clock; audit: AuditLog; po
           await deps.audit.record(
             tx,
             { userId: cred?.userId ?? null, email, kind: "system", requestId: client.requestId },
-            { orgId: cred?.orgId ?? null, action: "session.sign_in_failed", targetType: "user", targetId: cred?.userId ?? null },
+            {
+              orgId: cred?.orgId ?? null,
+              action: "session.sign_in_failed",
+              targetType: "user",
+              targetId: cred?.userId ?? null,
+            },
           );
         });
         return err(identityErrors.invalidCredentials());
@@ -102,13 +122,19 @@ export function createSessions(deps: { db: Db; clock: Clock; audit: AuditLog; po
     /** Resolves a session cookie; slides the idle timeout. Ended, idle or expired sessions resolve to null. */
     async authenticate(secret: string): Promise<SessionInfo | null> {
       const now = deps.clock.now();
-      const [s] = await db.select().from(sessions).where(eq(sessions.tokenHash, sha256(secret)));
+      const [s] = await db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.tokenHash, sha256(secret)));
       if (!s || s.endedAt || s.expiresAt <= now || s.idleExpiresAt <= now) return null;
       let idleExpiresAt = s.idleExpiresAt;
       if (now.getTime() - s.lastSeenAt.getTime() >= TOUCH_AFTER_MS) {
         const next = new Date(now.getTime() + policy.idleMinutes * 60_000);
         idleExpiresAt = next < s.expiresAt ? next : s.expiresAt;
-        await db.update(sessions).set({ lastSeenAt: now, idleExpiresAt }).where(eq(sessions.tokenHash, s.tokenHash));
+        await db
+          .update(sessions)
+          .set({ lastSeenAt: now, idleExpiresAt })
+          .where(eq(sessions.tokenHash, s.tokenHash));
       }
       return { userId: s.userId, csrfToken: s.csrfToken, expiresAt: s.expiresAt, idleExpiresAt };
     },
@@ -121,7 +147,12 @@ export function createSessions(deps: { db: Db; clock: Clock; audit: AuditLog; po
           .where(and(eq(sessions.tokenHash, sha256(secret)), isNull(sessions.endedAt)))
           .returning({ userId: sessions.userId });
         if (ended.length === 0) return;
-        await deps.audit.record(tx, actor, { orgId, action: "session.signed_out", targetType: "user", targetId: actor.userId });
+        await deps.audit.record(tx, actor, {
+          orgId,
+          action: "session.signed_out",
+          targetType: "user",
+          targetId: actor.userId,
+        });
       });
     },
 

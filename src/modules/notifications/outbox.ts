@@ -37,14 +37,23 @@ export function createNotifications(deps: { db: Db; clock: Clock }) {
           const [row] = await tx
             .select()
             .from(mailOutbox)
-            .where(and(isNull(mailOutbox.sentAt), lte(mailOutbox.nextAttemptAt, now), sql`${mailOutbox.attempts} < ${MAX_ATTEMPTS}`))
+            .where(
+              and(
+                isNull(mailOutbox.sentAt),
+                lte(mailOutbox.nextAttemptAt, now),
+                sql`${mailOutbox.attempts} < ${MAX_ATTEMPTS}`,
+              ),
+            )
             .orderBy(asc(mailOutbox.nextAttemptAt))
             .limit(1)
             .for("update", { skipLocked: true });
           if (!row) return "idle" as const;
           try {
             await mailer.send({ to: row.to, subject: row.subject, text: row.text, html: row.html });
-            await tx.update(mailOutbox).set({ sentAt: now, attempts: row.attempts + 1, lastError: null }).where(eq(mailOutbox.id, row.id));
+            await tx
+              .update(mailOutbox)
+              .set({ sentAt: now, attempts: row.attempts + 1, lastError: null })
+              .where(eq(mailOutbox.id, row.id));
             return "sent" as const;
           } catch (e) {
             const delayMs = Math.min(3_600_000, 1000 * 2 ** row.attempts);

@@ -16,12 +16,12 @@ export const isCostCenterAdmin = (p: Principal, orgId: string, costCenterId: str
 type WorkspaceRef = { id: string; orgId: string; costCenterId: string };
 
 export const canAdministerWorkspace = (p: Principal, ws: WorkspaceRef): boolean =>
-  isCostCenterAdmin(p, ws.orgId, ws.costCenterId) || (p.orgId === ws.orgId && p.workspaceRoles.get(ws.id) === "admin");
+  isCostCenterAdmin(p, ws.orgId, ws.costCenterId) ||
+  (p.orgId === ws.orgId && p.workspaceRoles.get(ws.id) === "admin");
 
 export const canSeeWorkspace = (p: Principal, ws: WorkspaceRef): boolean =>
   canAdministerWorkspace(p, ws) || (p.orgId === ws.orgId && p.workspaceRoles.has(ws.id));
 
 /** Org admins and cost-center admins manage people; workspace admins need the directory to add members. */
 export const canListUsers = (p: Principal, orgId: string): boolean =>
-  isOrgAdmin(p, orgId) ||
-  (p.orgId === orgId && (p.costCenterAdminOf.size > 0 || p.administersTeamWorkspace));
+  isOrgAdmin(p, orgId) || (p.orgId === orgId && (p.costCenterAdminOf.size > 0 || p.administersTeamWorkspace));

@@ -10,7 +10,14 @@ import { costCenters, favorites, organizations, workspaces } from "./tables.ts";
 export type Contexts = {
   organizations: { id: string; name: string; role: "admin" | "member" | "operator" }[];
   costCenters: { id: string; orgId: string; name: string }[];
-  workspaces: { id: string; orgId: string; costCenterId: string; name: string; kind: "personal" | "team"; role: WorkspaceRole }[];
+  workspaces: {
+    id: string;
+    orgId: string;
+    costCenterId: string;
+    name: string;
+    kind: "personal" | "team";
+    role: WorkspaceRole;
+  }[];
   favorites: string[];
 };
 
@@ -38,7 +45,12 @@ export function createContexts(deps: TenancyDeps) {
           : await db
               .select()
               .from(costCenters)
-              .where(and(inArray(costCenters.orgId, orgIds), adminAll ? undefined : inArray(costCenters.id, ccAdminOf)))
+              .where(
+                and(
+                  inArray(costCenters.orgId, orgIds),
+                  adminAll ? undefined : inArray(costCenters.id, ccAdminOf),
+                ),
+              )
               .orderBy(costCenters.name);
       const wss =
         orgIds.length === 0 || (!adminAll && ccAdminOf.length === 0 && wsIds.length === 0)
@@ -58,7 +70,11 @@ export function createContexts(deps: TenancyDeps) {
                 ),
               )
               .orderBy(workspaces.name);
-      const favs = await db.select().from(favorites).where(eq(favorites.userId, p.userId)).orderBy(favorites.createdAt);
+      const favs = await db
+        .select()
+        .from(favorites)
+        .where(eq(favorites.userId, p.userId))
+        .orderBy(favorites.createdAt);
       return {
         organizations: orgs.map((o) => ({
           id: o.id,
@@ -72,7 +88,10 @@ export function createContexts(deps: TenancyDeps) {
           costCenterId: w.costCenterId,
           name: w.name,
           kind: w.kind,
-          role: adminAll || p.costCenterAdminOf.has(w.costCenterId) ? "admin" : (p.workspaceRoles.get(w.id) ?? "visitor"),
+          role:
+            adminAll || p.costCenterAdminOf.has(w.costCenterId)
+              ? "admin"
+              : (p.workspaceRoles.get(w.id) ?? "visitor"),
         })),
         favorites: favs.map((f) => f.scopeId),
       };
@@ -115,4 +134,3 @@ export function createContexts(deps: TenancyDeps) {
     },
   };
 }
-

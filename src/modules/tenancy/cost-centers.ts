@@ -47,7 +47,11 @@ export function createCostCenters(deps: TenancyDeps) {
     const [row] = await db.select().from(costCenters).where(eq(costCenters.id, id));
     if (!row || !inOrg(caller.principal, row.orgId)) return err(tenancyErrors.notFound("cost center", id));
     if (!isCostCenterAdmin(caller.principal, row.orgId, row.id))
-      return err(tenancyErrors.forbidden("Only organization administrators and this cost center's administrators see it."));
+      return err(
+        tenancyErrors.forbidden(
+          "Only organization administrators and this cost center's administrators see it.",
+        ),
+      );
     return ok(row);
   }
 
@@ -81,12 +85,22 @@ export function createCostCenters(deps: TenancyDeps) {
       return ok({ items: await withAdmins(cut.items), nextCursor: cut.nextCursor });
     },
 
-    async create(caller: Caller, orgId: string, input: { name: string }): Promise<Result<CostCenter, TenancyError>> {
+    async create(
+      caller: Caller,
+      orgId: string,
+      input: { name: string },
+    ): Promise<Result<CostCenter, TenancyError>> {
       if (!inOrg(caller.principal, orgId)) return err(tenancyErrors.notFound("organization", orgId));
       if (!isOrgAdmin(caller.principal, orgId))
         return err(tenancyErrors.forbidden("Only organization administrators create cost centers."));
       const at = deps.clock.now();
-      const row: Row = { id: newId("costCenter", at), orgId, name: input.name, isDefault: false, createdAt: at };
+      const row: Row = {
+        id: newId("costCenter", at),
+        orgId,
+        name: input.name,
+        isDefault: false,
+        createdAt: at,
+      };
       try {
         await db.transaction(async (tx) => {
           await tx.insert(costCenters).values(row);
@@ -113,7 +127,11 @@ export function createCostCenters(deps: TenancyDeps) {
       return cc ? ok(cc) : err(tenancyErrors.notFound("cost center", id));
     },
 
-    async rename(caller: Caller, id: string, input: { name: string }): Promise<Result<CostCenter, TenancyError>> {
+    async rename(
+      caller: Caller,
+      id: string,
+      input: { name: string },
+    ): Promise<Result<CostCenter, TenancyError>> {
       const found = await administrable(caller, id);
       if (!found.ok) return found;
       try {
@@ -160,7 +178,8 @@ export function createCostCenters(deps: TenancyDeps) {
       const found = await administrable(caller, id);
       if (!found.ok) return found;
       const [u] = await db.select().from(users).where(eq(users.id, userId));
-      if (!u || u.orgId !== found.value.orgId || u.status !== "active") return err(tenancyErrors.notOrgMember(userId));
+      if (!u || u.orgId !== found.value.orgId || u.status !== "active")
+        return err(tenancyErrors.notOrgMember(userId));
       await db.transaction(async (tx) => {
         const inserted = await tx
           .insert(costCenterAdmins)

@@ -18,11 +18,20 @@ export const tenancyErrors = {
       "This cost center still holds workspaces. Delete or empty them first; a workspace's cost center cannot change.",
     ),
   defaultCostCenter: () =>
-    appError("default_cost_center", "The default cost center holds personal workspaces and cannot be deleted."),
+    appError(
+      "default_cost_center",
+      "The default cost center holds personal workspaces and cannot be deleted.",
+    ),
   personalWorkspace: () =>
-    appError("personal_workspace", "A personal workspace belongs to its user and cannot be deleted or shared."),
+    appError(
+      "personal_workspace",
+      "A personal workspace belongs to its user and cannot be deleted or shared.",
+    ),
   notOrgMember: (userId: string) =>
-    appError("not_org_member", `User ${userId} is not an active member of this organization. Invite them first.`),
+    appError(
+      "not_org_member",
+      `User ${userId} is not an active member of this organization. Invite them first.`,
+    ),
   lastAdmin: () =>
     appError(
       "last_admin",
@@ -38,7 +47,10 @@ export const tenancyErrors = {
   alreadySetUp: () =>
     appError("already_set_up", "Partner Cloud is already set up. Sign in with the operator account instead."),
   workspaceOutsideOrg: () =>
-    appError("invalid_reference", "The workspace is not in this organization. Pick one of this organization's workspaces."),
+    appError(
+      "invalid_reference",
+      "The workspace is not in this organization. Pick one of this organization's workspaces.",
+    ),
   costCenterOutsideOrg: () =>
     appError(
       "invalid_reference",

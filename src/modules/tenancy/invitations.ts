@@ -50,7 +50,10 @@ export function createInvitations(deps: TenancyDeps) {
   });
 
   async function pendingByToken(token: string): Promise<Row | undefined> {
-    const [r] = await db.select().from(invitations).where(eq(invitations.tokenHash, sha256(token)));
+    const [r] = await db
+      .select()
+      .from(invitations)
+      .where(eq(invitations.tokenHash, sha256(token)));
     return r && view(r).status === "pending" ? r : undefined;
   }
 
@@ -72,7 +75,12 @@ export function createInvitations(deps: TenancyDeps) {
     async create(
       caller: Caller,
       orgId: string,
-      input: { email: string; orgRole: OrgRole; workspaceId?: string | undefined; workspaceRole?: WorkspaceRole | undefined },
+      input: {
+        email: string;
+        orgRole: OrgRole;
+        workspaceId?: string | undefined;
+        workspaceRole?: WorkspaceRole | undefined;
+      },
     ): Promise<Result<Invitation, TenancyError>> {
       if (!inOrg(caller.principal, orgId)) return err(tenancyErrors.notFound("organization", orgId));
       if (!isOrgAdmin(caller.principal, orgId))
@@ -123,7 +131,12 @@ export function createInvitations(deps: TenancyDeps) {
           action: "invitation.created",
           targetType: "invitation",
           targetId: row.id,
-          details: { email, orgRole: row.orgRole, workspaceId: row.workspaceId, workspaceRole: row.workspaceRole },
+          details: {
+            email,
+            orgRole: row.orgRole,
+            workspaceId: row.workspaceId,
+            workspaceRole: row.workspaceRole,
+          },
         });
       });
       return ok(view(row));
@@ -147,11 +160,15 @@ export function createInvitations(deps: TenancyDeps) {
       return ok(null);
     },
 
-    async preview(token: string): Promise<Result<{ organizationName: string; email: string; expiresAt: Date }, TenancyError>> {
+    async preview(
+      token: string,
+    ): Promise<Result<{ organizationName: string; email: string; expiresAt: Date }, TenancyError>> {
       const r = await pendingByToken(token);
       if (!r) return err(tenancyErrors.invitationInvalid());
       const [org] = await db.select().from(organizations).where(eq(organizations.id, r.orgId));
-      return org ? ok({ organizationName: org.name, email: r.email, expiresAt: r.expiresAt }) : err(tenancyErrors.invitationInvalid());
+      return org
+        ? ok({ organizationName: org.name, email: r.email, expiresAt: r.expiresAt })
+        : err(tenancyErrors.invitationInvalid());
     },
 
     /**
@@ -189,11 +206,18 @@ export function createInvitations(deps: TenancyDeps) {
             passwordHash: input.passwordHash,
           });
           if (inv.workspaceId && inv.workspaceRole) {
-            const [ws] = await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.id, inv.workspaceId));
+            const [ws] = await tx
+              .select({ id: workspaces.id })
+              .from(workspaces)
+              .where(eq(workspaces.id, inv.workspaceId));
             if (ws)
-              await tx
-                .insert(workspaceMembers)
-                .values({ workspaceId: ws.id, userId, orgId: inv.orgId, role: inv.workspaceRole, createdAt: at });
+              await tx.insert(workspaceMembers).values({
+                workspaceId: ws.id,
+                userId,
+                orgId: inv.orgId,
+                role: inv.workspaceRole,
+                createdAt: at,
+              });
           }
           await deps.audit.record(
             tx,

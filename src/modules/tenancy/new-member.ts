@@ -34,8 +34,12 @@ export async function insertMember(
     ownerUserId: m.userId,
     createdAt: at,
   });
-  await tx
-    .insert(workspaceMembers)
-    .values({ workspaceId: personalWorkspaceId, userId: m.userId, orgId: m.orgId, role: "admin", createdAt: at });
+  await tx.insert(workspaceMembers).values({
+    workspaceId: personalWorkspaceId,
+    userId: m.userId,
+    orgId: m.orgId,
+    role: "admin",
+    createdAt: at,
+  });
   return { personalWorkspaceId };
 }

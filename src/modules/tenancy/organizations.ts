@@ -62,14 +62,23 @@ export function createOrganizations(deps: TenancyDeps) {
       if (!caller.principal.isOperator)
         return err(tenancyErrors.forbidden("Only partner operators create organizations."));
       const at = deps.clock.now();
-      const org = { id: newId("organization", at), name: input.name, createdAt: at, createdBy: caller.principal.userId };
+      const org = {
+        id: newId("organization", at),
+        name: input.name,
+        createdAt: at,
+        createdBy: caller.principal.userId,
+      };
       try {
         await db.transaction(async (tx) => {
           await tx.insert(organizations).values(org);
           const ccId = newId("costCenter", at);
-          await tx
-            .insert(costCenters)
-            .values({ id: ccId, orgId: org.id, name: DEFAULT_COST_CENTER_NAME, isDefault: true, createdAt: at });
+          await tx.insert(costCenters).values({
+            id: ccId,
+            orgId: org.id,
+            name: DEFAULT_COST_CENTER_NAME,
+            isDefault: true,
+            createdAt: at,
+          });
           await deps.audit.record(tx, caller.actor, {
             orgId: org.id,
             action: "organization.created",
@@ -92,7 +101,11 @@ export function createOrganizations(deps: TenancyDeps) {
       return ok(await withCounts(org));
     },
 
-    async rename(caller: Caller, id: string, input: { name: string }): Promise<Result<Organization, TenancyError>> {
+    async rename(
+      caller: Caller,
+      id: string,
+      input: { name: string },
+    ): Promise<Result<Organization, TenancyError>> {
       if (!inOrg(caller.principal, id)) return err(tenancyErrors.notFound("organization", id));
       if (!isOrgAdmin(caller.principal, id))
         return err(tenancyErrors.forbidden("Only organization administrators rename the organization."));

@@ -24,7 +24,10 @@ export async function loadPrincipal(db: Executor, userId: string): Promise<Princ
   const [u] = await db.select().from(users).where(eq(users.id, userId));
   if (!u) return null;
   const [ccs, wss] = await Promise.all([
-    db.select({ id: costCenterAdmins.costCenterId }).from(costCenterAdmins).where(eq(costCenterAdmins.userId, userId)),
+    db
+      .select({ id: costCenterAdmins.costCenterId })
+      .from(costCenterAdmins)
+      .where(eq(costCenterAdmins.userId, userId)),
     db
       .select({ id: workspaceMembers.workspaceId, role: workspaceMembers.role, kind: workspaces.kind })
       .from(workspaceMembers)

@@ -36,11 +36,16 @@ export const users = pgTable(
     orgId: text("org_id").references(() => organizations.id),
     orgRole: text("org_role", { enum: ["admin", "member"] }),
     isOperator: boolean("is_operator").notNull().default(false),
-    status: text("status", { enum: ["active", "disabled"] }).notNull().default("active"),
+    status: text("status", { enum: ["active", "disabled"] })
+      .notNull()
+      .default("active"),
     createdAt: ts("created_at").notNull(),
     disabledAt: ts("disabled_at"),
   },
-  (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`), index("users_org_idx").on(t.orgId, t.id)],
+  (t) => [
+    uniqueIndex("users_email_key").on(sql`lower(${t.email})`),
+    index("users_org_idx").on(t.orgId, t.id),
+  ],
 );
 
 export const costCenters = pgTable(
@@ -74,7 +79,10 @@ export const costCenterAdmins = pgTable(
       .references(() => organizations.id),
     createdAt: ts("created_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.costCenterId, t.userId] }), index("cost_center_admins_user_idx").on(t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.costCenterId, t.userId] }),
+    index("cost_center_admins_user_idx").on(t.userId),
+  ],
 );
 
 /** A workspace's cost center never changes: provider costs roll up through it. */
@@ -96,8 +104,12 @@ export const workspaces = pgTable(
   },
   (t) => [
     index("workspaces_org_idx").on(t.orgId, t.id),
-    uniqueIndex("workspaces_personal_owner_key").on(t.ownerUserId).where(sql`kind = 'personal'`),
-    uniqueIndex("workspaces_team_name_key").on(t.orgId, sql`lower(${t.name})`).where(sql`kind = 'team'`),
+    uniqueIndex("workspaces_personal_owner_key")
+      .on(t.ownerUserId)
+      .where(sql`kind = 'personal'`),
+    uniqueIndex("workspaces_team_name_key")
+      .on(t.orgId, sql`lower(${t.name})`)
+      .where(sql`kind = 'team'`),
   ],
 );
 
@@ -116,7 +128,10 @@ export const workspaceMembers = pgTable(
     role: text("role", { enum: ["visitor", "user", "author", "admin"] }).notNull(),
     createdAt: ts("created_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index("workspace_members_user_idx").on(t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.userId] }),
+    index("workspace_members_user_idx").on(t.userId),
+  ],
 );
 
 /** An invitation by e-mail. Only the SHA-256 of its token is stored. */

@@ -41,7 +41,8 @@ export function createUsers(deps: TenancyDeps) {
   /** A user of an organization the caller administers. */
   async function administrable(caller: Caller, userId: string): Promise<Result<Row, TenancyError>> {
     const [u] = await db.select().from(users).where(eq(users.id, userId));
-    if (!u || !u.orgId || !inOrg(caller.principal, u.orgId)) return err(tenancyErrors.notFound("user", userId));
+    if (!u || !u.orgId || !inOrg(caller.principal, u.orgId))
+      return err(tenancyErrors.notFound("user", userId));
     if (!isOrgAdmin(caller.principal, u.orgId))
       return err(tenancyErrors.forbidden("Only organization administrators change users."));
     return ok(u);
@@ -55,12 +56,22 @@ export function createUsers(deps: TenancyDeps) {
     return n?.n ?? 0;
   }
 
-  async function setStatus(caller: Caller, userId: string, status: "active" | "disabled"): Promise<Result<User, TenancyError>> {
+  async function setStatus(
+    caller: Caller,
+    userId: string,
+    status: "active" | "disabled",
+  ): Promise<Result<User, TenancyError>> {
     const found = await administrable(caller, userId);
     if (!found.ok) return found;
     const u = found.value;
-    if (status === "disabled" && u.id === caller.principal.userId) return err(tenancyErrors.cannotDisableSelf());
-    if (status === "disabled" && u.orgRole === "admin" && u.status === "active" && (await activeAdmins(u.orgId ?? "")) <= 1)
+    if (status === "disabled" && u.id === caller.principal.userId)
+      return err(tenancyErrors.cannotDisableSelf());
+    if (
+      status === "disabled" &&
+      u.orgRole === "admin" &&
+      u.status === "active" &&
+      (await activeAdmins(u.orgId ?? "")) <= 1
+    )
       return err(tenancyErrors.lastAdmin());
     if (u.status === status) return ok(toUser(u));
     const at = deps.clock.now();
@@ -100,7 +111,12 @@ export function createUsers(deps: TenancyDeps) {
       const found = await administrable(caller, userId);
       if (!found.ok) return found;
       const u = found.value;
-      if (input.orgRole === "member" && u.orgRole === "admin" && u.status === "active" && (await activeAdmins(u.orgId ?? "")) <= 1)
+      if (
+        input.orgRole === "member" &&
+        u.orgRole === "admin" &&
+        u.status === "active" &&
+        (await activeAdmins(u.orgId ?? "")) <= 1
+      )
         return err(tenancyErrors.lastAdmin());
       const next = { orgRole: input.orgRole ?? u.orgRole, name: input.name ?? u.name };
       await db.transaction(async (tx) => {
@@ -133,7 +149,8 @@ export function createUsers(deps: TenancyDeps) {
       caller: Caller,
       input: { orgId: string; email: string; name: string; orgRole: OrgRole; passwordHash: string },
     ): Promise<Result<User, TenancyError>> {
-      if (!caller.principal.isOperator) return err(tenancyErrors.forbidden("Only partner operators create users directly."));
+      if (!caller.principal.isOperator)
+        return err(tenancyErrors.forbidden("Only partner operators create users directly."));
       const at = deps.clock.now();
       const userId = newId("user", at);
       try {
@@ -157,11 +174,19 @@ export function createUsers(deps: TenancyDeps) {
     },
 
     /** What sign-in needs to check a password. */
-    async credentialsByEmail(
-      email: string,
-    ): Promise<{ userId: string; passwordHash: string | null; status: "active" | "disabled"; orgId: string | null } | null> {
+    async credentialsByEmail(email: string): Promise<{
+      userId: string;
+      passwordHash: string | null;
+      status: "active" | "disabled";
+      orgId: string | null;
+    } | null> {
       const [u] = await db
-        .select({ userId: users.id, passwordHash: users.passwordHash, status: users.status, orgId: users.orgId })
+        .select({
+          userId: users.id,
+          passwordHash: users.passwordHash,
+          status: users.status,
+          orgId: users.orgId,
+        })
         .from(users)
         .where(eq(users.email, email.toLowerCase()));
       return u ?? null;

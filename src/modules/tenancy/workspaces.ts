@@ -40,7 +40,9 @@ export function createWorkspaces(deps: TenancyDeps) {
     const [row] = await db.select().from(workspaces).where(eq(workspaces.id, id));
     if (!row || !inOrg(caller.principal, row.orgId)) return err(tenancyErrors.notFound("workspace", id));
     if (!canSeeWorkspace(caller.principal, row))
-      return err(tenancyErrors.forbidden("You are not a member of this workspace. Ask its administrator to add you."));
+      return err(
+        tenancyErrors.forbidden("You are not a member of this workspace. Ask its administrator to add you."),
+      );
     return ok(row);
   }
 
@@ -172,7 +174,9 @@ export function createWorkspaces(deps: TenancyDeps) {
       const ws = found.value;
       if (!isCostCenterAdmin(caller.principal, ws.orgId, ws.costCenterId))
         return err(
-          tenancyErrors.forbidden("Only organization administrators and the cost center's administrators delete workspaces."),
+          tenancyErrors.forbidden(
+            "Only organization administrators and the cost center's administrators delete workspaces.",
+          ),
         );
       if (ws.kind === "personal") return err(tenancyErrors.personalWorkspace());
       await db.transaction(async (tx) => {
@@ -219,7 +223,10 @@ export function createWorkspaces(deps: TenancyDeps) {
         await tx
           .insert(workspaceMembers)
           .values({ workspaceId: id, userId, orgId: ws.orgId, role, createdAt: deps.clock.now() })
-          .onConflictDoUpdate({ target: [workspaceMembers.workspaceId, workspaceMembers.userId], set: { role } });
+          .onConflictDoUpdate({
+            target: [workspaceMembers.workspaceId, workspaceMembers.userId],
+            set: { role },
+          });
         await deps.audit.record(tx, caller.actor, {
           orgId: ws.orgId,
           costCenterId: ws.costCenterId,

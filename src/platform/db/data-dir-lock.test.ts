@@ -19,11 +19,16 @@ async function holderProcess(dir: string) {
     `import { lockDataDir } from ${JSON.stringify(path.join(here, "data-dir-lock.ts"))};` +
     `const lock = lockDataDir(${JSON.stringify(dir)}); process.stdout.write("locked\\n");` +
     `process.stdin.resume(); process.stdin.on("end", () => { lock.release(); process.exit(0); });`;
-  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   let out = "";
   child.stdout.setEncoding("utf8");
   while (!out.includes("locked")) {
-    const [chunk] = (await Promise.race([once(child.stdout, "data"), once(child, "exit").then(() => [""])])) as [string];
+    const [chunk] = (await Promise.race([
+      once(child.stdout, "data"),
+      once(child, "exit").then(() => [""]),
+    ])) as [string];
     if (chunk === "" && child.exitCode !== null) throw new Error("the lock holder exited early");
     out += chunk;
   }
@@ -62,7 +67,11 @@ void describe("data folder lock", () => {
           return true;
         },
       );
-      assert.equal(fs.readFileSync(lockFile(dir), "utf8").trim(), String(holder.pid), "the holder's lock file is left alone");
+      assert.equal(
+        fs.readFileSync(lockFile(dir), "utf8").trim(),
+        String(holder.pid),
+        "the holder's lock file is left alone",
+      );
     } finally {
       await holder.stop();
     }
@@ -72,7 +81,9 @@ void describe("data folder lock", () => {
 
   void test(
     "a second lock on a folder this process already holds is refused",
-    { todo: "lockDataDir treats a lock file with its own pid as stale and takes it over, so two opens in one process both succeed" },
+    {
+      todo: "lockDataDir treats a lock file with its own pid as stale and takes it over, so two opens in one process both succeed",
+    },
     () => {
       const dir = dirs("twice");
       const first = lockDataDir(dir);

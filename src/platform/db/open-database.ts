@@ -44,7 +44,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     return {
       db,
       kind: "postgres",
-      query: async (text, params) => ({ rows: (await pool.query(text, params)).rows as Record<string, unknown>[] }),
+      query: async (text, params) => ({
+        rows: (await pool.query(text, params)).rows as Record<string, unknown>[],
+      }),
       close: () => pool.end(),
     };
   }
@@ -59,7 +61,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     return {
       db: dl as unknown as Db,
       kind: "pglite",
-      query: async (text, params) => ({ rows: (await lite.query<Record<string, unknown>>(text, params)).rows }),
+      query: async (text, params) => ({
+        rows: (await lite.query<Record<string, unknown>>(text, params)).rows,
+      }),
       close: async () => {
         await lite.close();
         lock?.release();
