@@ -49,6 +49,18 @@ export type AuditQuery = {
 /** Serializes writers so each record's prevHash is its predecessor's hash, across every process. */
 const CHAIN_LOCK = 727_002;
 
+/** JSON with object keys sorted at every depth: jsonb does not keep key order, so the hash must not depend on it. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortedKeys((value as Record<string, unknown>)[k])]),
+    );
+  return value;
+}
+
 function digest(prevHash: string, row: Omit<AuditEvent, "at"> & { at: string }): string {
   const canonical = JSON.stringify([
     prevHash,
@@ -63,7 +75,7 @@ function digest(prevHash: string, row: Omit<AuditEvent, "at"> & { at: string }):
     row.targetType,
     row.targetId,
     row.requestId,
-    row.details,
+    sortedKeys(row.details),
   ]);
   return createHash("sha256").update(canonical).digest("hex");
 }

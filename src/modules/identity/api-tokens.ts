@@ -1,4 +1,4 @@
-import { and, count, eq, gt, isNull } from "drizzle-orm";
+import { and, count, eq, gt, isNull, or } from "drizzle-orm";
 import type { Clock } from "../../platform/clock.ts";
 import { newSecret, sha256 } from "../../platform/crypto.ts";
 import type { Db } from "../../platform/db/types.ts";
@@ -65,7 +65,13 @@ export function createApiTokens(deps: { db: Db; clock: Clock; audit: AuditLog })
         const [live] = await tx
           .select({ n: count() })
           .from(apiTokens)
-          .where(and(eq(apiTokens.userId, owner.userId), isNull(apiTokens.revokedAt)));
+          .where(
+            and(
+              eq(apiTokens.userId, owner.userId),
+              isNull(apiTokens.revokedAt),
+              or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, at)),
+            ),
+          );
         if ((live?.n ?? 0) >= MAX_TOKENS_PER_USER) return false;
         await tx.insert(apiTokens).values(row);
         await deps.audit.record(tx, owner.actor, {

@@ -6,6 +6,7 @@ import type { Mailer, OutgoingMail } from "../../integrations/mail/index.ts";
 import { mailOutbox } from "./tables.ts";
 
 const MAX_ATTEMPTS = 10;
+const SENT_BODY = "(delivered; the body is not kept)";
 
 export function createNotifications(deps: { db: Db; clock: Clock }) {
   return {
@@ -50,9 +51,10 @@ export function createNotifications(deps: { db: Db; clock: Clock }) {
           if (!row) return "idle" as const;
           try {
             await mailer.send({ to: row.to, subject: row.subject, text: row.text, html: row.html });
+            // The body may carry a one-time link (an invitation token): once delivered, only the envelope is kept.
             await tx
               .update(mailOutbox)
-              .set({ sentAt: now, attempts: row.attempts + 1, lastError: null })
+              .set({ sentAt: now, attempts: row.attempts + 1, lastError: null, text: SENT_BODY, html: null })
               .where(eq(mailOutbox.id, row.id));
             return "sent" as const;
           } catch (e) {

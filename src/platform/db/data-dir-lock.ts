@@ -18,17 +18,26 @@ function isAlive(pid: number): boolean {
  * PGlite takes no lock on its data directory and two instances on one directory corrupt it, so the process takes
  * its own: a lock file holding its pid. A lock left by a process that has died is taken over.
  */
+/** Lock files this process holds: a second open of the same folder in one process is refused too. */
+const held = new Set<string>();
+
 export function lockDataDir(dir: string): { release(): void } {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, "pcloud.lock");
+  if (held.has(file))
+    throw new DataDirLockedError(
+      `The data folder ${dir} is already open in this process. Close it before opening it again.`,
+    );
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(file, String(process.pid), { flag: "wx" });
+      held.add(file);
       let released = false;
       return {
         release() {
           if (released) return;
           released = true;
+          held.delete(file);
           fs.rmSync(file, { force: true });
         },
       };
