@@ -299,16 +299,12 @@ for (const backend of backends()) {
       for (const res of responses) assert.equal(res.headers["referrer-policy"], "no-referrer");
     });
 
-    void test(
-      "20 wrong invitation tokens from one client lead to 429",
-      { todo: "preview and accept have no rate limit on wrong tokens (S6 asks for 429 after 20)" },
-      async () => {
-        const statuses: number[] = [];
-        for (let i = 0; i < 21; i++)
-          statuses.push((await preview(`pci_${String(i).padStart(43, "z")}`)).status);
-        assert.equal(statuses.at(-1), 429);
-      },
-    );
+    void test("20 wrong invitation tokens from one client lead to 429", async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 21; i++)
+        statuses.push((await preview(`pci_${String(i).padStart(43, "z")}`)).status);
+      assert.equal(statuses.at(-1), 429);
+    });
 
     // Moves the clock by a week: keep it last.
     void test("an invitation expires after 168 hours: before that it works, after it gets 410", async () => {

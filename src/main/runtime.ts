@@ -42,6 +42,7 @@ export function createModules(database: Database, config: Config, clock: Clock =
       absoluteHours: config.sessionAbsoluteHours,
       loginMaxFailures: config.loginMaxFailures,
       loginWindowMinutes: config.loginWindowMinutes,
+      invitationMaxFailures: config.invitationMaxFailures,
     },
     credentials: (email) => tenancy.users.credentialsByEmail(email),
   });

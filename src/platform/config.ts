@@ -22,6 +22,7 @@ const Schema = z.object({
   INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(168),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  INVITATION_MAX_FAILURES: z.coerce.number().int().min(1).max(100000).default(20),
   MAIL_SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
@@ -42,6 +43,7 @@ export type Config = Readonly<{
   invitationTtlHours: number;
   loginMaxFailures: number;
   loginWindowMinutes: number;
+  invitationMaxFailures: number;
   mail: Readonly<{ smtpUrl: string | undefined; from: string }>;
   dbPoolSize: number;
 }>;
@@ -74,6 +76,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     invitationTtlHours: e.INVITATION_TTL_HOURS,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginWindowMinutes: e.LOGIN_WINDOW_MINUTES,
+    invitationMaxFailures: e.INVITATION_MAX_FAILURES,
     mail: Object.freeze({ smtpUrl: e.MAIL_SMTP_URL, from: e.MAIL_FROM }),
     dbPoolSize: e.DB_POOL_SIZE,
   });

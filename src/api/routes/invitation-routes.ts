@@ -93,10 +93,17 @@ export function invitationRoutes(app: App, deps: ApiDeps): void {
           200: z.object({ organizationName: z.string(), email: z.string(), expiresAt: z.date() }),
           400: errorResponses[400],
           410: errorResponses[400],
+          429: errorResponses[400],
         },
       },
     },
-    async (req, reply) => respond(req, reply, await tenancy.invitations.preview(req.query.token)),
+    async (req, reply) => {
+      const allowed = await identity.invitationGuard.check(req.ip);
+      if (!allowed.ok) return sendError(req, reply, allowed.error);
+      const found = await tenancy.invitations.preview(req.query.token);
+      if (!found.ok) await identity.invitationGuard.fail(req.ip);
+      return respond(req, reply, found);
+    },
   );
 
   app.post(
@@ -108,16 +115,26 @@ export function invitationRoutes(app: App, deps: ApiDeps): void {
         tags: ["invitations"],
         summary: "Accept an invitation: creates your account and signs you in",
         body: strict({ token, name: text("name"), password: password() }),
-        response: { 201: SessionSchema, 400: errorResponses[400], 410: errorResponses[400] },
+        response: {
+          201: SessionSchema,
+          400: errorResponses[400],
+          410: errorResponses[400],
+          429: errorResponses[400],
+        },
       },
     },
     async (req, reply) => {
+      const allowed = await identity.invitationGuard.check(req.ip);
+      if (!allowed.ok) return sendError(req, reply, allowed.error);
       const accepted = await tenancy.invitations.accept(
         req.body.token,
         { name: req.body.name, passwordHash: await hashPassword(req.body.password) },
         req.id,
       );
-      if (!accepted.ok) return sendError(req, reply, accepted.error);
+      if (!accepted.ok) {
+        await identity.invitationGuard.fail(req.ip);
+        return sendError(req, reply, accepted.error);
+      }
       const started = await identity.sessions.start(accepted.value.userId, "invitation", {
         ip: req.ip,
         userAgent: req.headers["user-agent"] ?? null,

@@ -2,6 +2,7 @@ import type { Clock } from "../../platform/clock.ts";
 import type { Db } from "../../platform/db/types.ts";
 import type { AuditLog } from "../audit/index.ts";
 import { createApiTokens } from "./api-tokens.ts";
+import { createAttemptGuard } from "./attempt-guard.ts";
 import { createSessions, type Credentials, type SessionPolicy } from "./sessions.ts";
 
 /** Sign-in, server-side sessions and API tokens. Who a user is and what they may do lives in tenancy. */
@@ -9,10 +10,21 @@ export function createIdentity(deps: {
   db: Db;
   clock: Clock;
   audit: AuditLog;
-  policy: SessionPolicy;
+  policy: SessionPolicy & { invitationMaxFailures: number };
   credentials: Credentials;
 }) {
-  return { sessions: createSessions(deps), tokens: createApiTokens(deps) };
+  return {
+    sessions: createSessions(deps),
+    tokens: createApiTokens(deps),
+    /** Guards invitation links against guessing, per client address. */
+    invitationGuard: createAttemptGuard({
+      db: deps.db,
+      clock: deps.clock,
+      kind: "invitation",
+      maxFailures: deps.policy.invitationMaxFailures,
+      windowMinutes: deps.policy.loginWindowMinutes,
+    }),
+  };
 }
 
 export type Identity = ReturnType<typeof createIdentity>;

@@ -50,3 +50,15 @@ export const loginFailures = pgTable(
   },
   (t) => [index("login_failures_email_idx").on(t.email, t.at), index("login_failures_ip_idx").on(t.ip, t.at)],
 );
+
+/** Failed attempts at other guessable secrets (invitation links), counted per kind and client address. */
+export const failedAttempts = pgTable(
+  "failed_attempts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    kind: text("kind").notNull(),
+    ip: text("ip").notNull(),
+    at: ts("at").notNull(),
+  },
+  (t) => [index("failed_attempts_ip_idx").on(t.kind, t.ip, t.at)],
+);
