@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from "../platform/config.ts";
 import { DataDirLockedError } from "../platform/db/data-dir-lock.ts";
+import { runEmulator } from "./emulator-process.ts";
 import { run, stopOnSignals } from "./processes.ts";
 
 const usage = `pcloud — Partner Cloud administration
@@ -11,10 +12,12 @@ Commands:
   server    the API and console only (scale out: several, on PostgreSQL)
   worker    the background worker only (scale out: several, on PostgreSQL)
   demo      start with a demo partner, organizations, cost centers and users
+  emulator  the offline Microsoft world alone [--seed demo] [--json]
   help      this text
 
 Configuration comes from the environment: PORT (8080), HOST (127.0.0.1), DATA_DIR (./data),
-DATABASE_URL (postgres://…, default: embedded PGlite in DATA_DIR), PUBLIC_URL, MAIL_SMTP_URL, LOG_LEVEL.
+DATABASE_URL (postgres://…, default: embedded PGlite in DATA_DIR), PUBLIC_URL, MAIL_SMTP_URL, LOG_LEVEL,
+EMULATOR_PORT (8443).
 `;
 
 /** The command line: wiring only. */
@@ -28,6 +31,12 @@ export async function main(argv: string[]): Promise<void> {
     worker: { http: false, worker: true, demo: false },
     demo: { http: true, worker: true, demo: true },
   };
+  if (command === "emulator") {
+    const seedAt = args.indexOf("--seed");
+    const seed = seedAt >= 0 ? (args[seedAt + 1] ?? "demo") : null;
+    stopOnSignals(await runEmulator(loadConfig(), { seed, json: args.includes("--json") }));
+    return;
+  }
   const mode = modes[command];
   if (!mode) {
     process.stdout.write(usage);

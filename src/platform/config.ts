@@ -29,6 +29,7 @@ const Schema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default("Partner Cloud <noreply@partner-cloud.local>"),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
 });
 
 export type Config = Readonly<{
@@ -46,6 +47,7 @@ export type Config = Readonly<{
   invitationMaxFailures: number;
   mail: Readonly<{ smtpUrl: string | undefined; from: string }>;
   dbPoolSize: number;
+  emulatorPort: number;
 }>;
 
 /** Keys whose values must never appear in logs or API responses. */
@@ -79,6 +81,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     invitationMaxFailures: e.INVITATION_MAX_FAILURES,
     mail: Object.freeze({ smtpUrl: e.MAIL_SMTP_URL, from: e.MAIL_FROM }),
     dbPoolSize: e.DB_POOL_SIZE,
+    emulatorPort: e.EMULATOR_PORT,
   });
 }
 

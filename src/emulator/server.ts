@@ -1,0 +1,55 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import Fastify from "fastify";
+import { entraRoutes } from "./entra/entra-routes.ts";
+import { loadSigningKey } from "./entra/signing-key.ts";
+import { openEmulatorState, type EmulatorState } from "./state/emulator-state.ts";
+import { ensureTls } from "./tls/certificate-authority.ts";
+
+export type EmulatorOptions = { dataDir: string; port: number; host: string };
+
+export type DemoSeed = { tenantId: string; tenantDomain: string; clientId: string; clientSecret: string };
+
+export type RunningEmulator = {
+  baseUrl: string;
+  caPath: string;
+  state: EmulatorState;
+  /** Creates the demo partner tenant and its app on first use; the secret is new each time it is created. */
+  seedDemo(): DemoSeed | null;
+  close(): Promise<void>;
+};
+
+/**
+ * The offline Microsoft world, over HTTPS with its own certificate authority, its state kept under
+ * `<dataDir>`. Today: Entra ID (OpenID configuration, keys, client-credentials tokens).
+ */
+export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmulator> {
+  const tls = ensureTls(path.join(opts.dataDir, "tls"));
+  const state = openEmulatorState(opts.dataDir);
+  const key = loadSigningKey(opts.dataDir);
+  const app = Fastify({ https: { key: tls.key, cert: tls.cert }, logger: false });
+  let baseUrl = "";
+  entraRoutes(app, { state, key, baseUrl: () => baseUrl });
+  await app.listen({ port: opts.port, host: opts.host });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : opts.port;
+  baseUrl = `https://${opts.host === "0.0.0.0" ? "127.0.0.1" : opts.host}:${port}`;
+  return {
+    baseUrl,
+    caPath: tls.caPath,
+    state,
+    seedDemo() {
+      const domain = "contosopartner.onmicrosoft.com";
+      if (state.tenant(domain)) return null;
+      const tenant = state.addTenant({ domain, displayName: "Contoso Partner (demo)" });
+      const clientSecret = randomBytes(24).toString("base64url");
+      const registered = state.addApp({
+        tenantId: tenant.id,
+        displayName: "Partner Cloud",
+        secret: clientSecret,
+      });
+      return { tenantId: tenant.id, tenantDomain: domain, clientId: registered.clientId, clientSecret };
+    },
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,34 @@
+import path from "node:path";
+import { startEmulator } from "../emulator/index.ts";
+import type { Config } from "../platform/config.ts";
+
+/**
+ * `pcloud emulator`: the offline Microsoft world alone, under `<DATA_DIR>/emulator`, on EMULATOR_PORT. Prints its
+ * endpoints for people, or one JSON line for scripts (`--json`); `--seed demo` adds the demo partner tenant and app.
+ */
+export async function runEmulator(config: Config, opts: { seed: string | null; json: boolean }) {
+  const emu = await startEmulator({
+    dataDir: path.join(config.dataDir, "emulator"),
+    port: config.emulatorPort,
+    host: config.host,
+  });
+  const demo = opts.seed === "demo" ? emu.seedDemo() : null;
+  const endpoints = { login: emu.baseUrl, ca: emu.caPath };
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ ...endpoints, ...(demo ? { demo } : {}) })}\n`);
+  } else {
+    process.stdout.write(
+      `\nPartner Cloud emulator is running.\n` +
+        `  Entra ID (login):   ${emu.baseUrl}/{tenant}/v2.0/.well-known/openid-configuration\n` +
+        `  CA certificate:     ${emu.caPath}   (clients: NODE_EXTRA_CA_CERTS=${emu.caPath})\n` +
+        (demo
+          ? `  Demo partner tenant ${demo.tenantId} (${demo.tenantDomain})\n` +
+            `  App client id ${demo.clientId}, client secret ${demo.clientSecret} (shown only now)\n`
+          : opts.seed === "demo"
+            ? "  The demo partner already exists (its secret was shown when it was created).\n"
+            : "") +
+        "\n",
+    );
+  }
+  return { stop: () => emu.close() };
+}

@@ -1,0 +1,226 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { createPublicKey, verify } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import https from "node:https";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { after, before, describe, test } from "node:test";
+import { startEmulator, type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+
+const run = promisify(execFile);
+
+type Probe =
+  { ok: true; token: string; expiresOnTimestamp: number } | { ok: false; name: string; message: string };
+
+void describe("emulated Entra ID", () => {
+  let emu: RunningEmulator;
+  let seed: DemoSeed;
+  let ca: string;
+
+  before(async () => {
+    emu = await startEmulator({
+      dataDir: await mkdtemp(path.join(os.tmpdir(), "pc-emu-")),
+      port: 0,
+      host: "127.0.0.1",
+    });
+    const seeded = emu.seedDemo();
+    assert.ok(seeded);
+    seed = seeded;
+    ca = readFileSync(emu.caPath, "utf8");
+  });
+  after(async () => {
+    await emu.close();
+  });
+
+  /** Microsoft's SDK in a child process that trusts the emulator's CA, as a deployment would. */
+  async function sdkToken(secret: string, scope: string, tenant = seed.tenantId): Promise<Probe> {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "test/support/azure-identity-probe.ts",
+        emu.baseUrl,
+        tenant,
+        seed.clientId,
+        secret,
+        scope,
+      ],
+      { env: { ...process.env, NODE_EXTRA_CA_CERTS: emu.caPath }, timeout: 60_000 },
+    );
+    return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Probe;
+  }
+
+  function post(
+    pathname: string,
+    form: Record<string, string>,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    return new Promise((resolve, reject) => {
+      const req = https.request(
+        `${emu.baseUrl}${pathname}`,
+        { method: "POST", ca, headers: { "content-type": "application/x-www-form-urlencoded" } },
+        (res) => {
+          let text = "";
+          res.on("data", (c: Buffer) => (text += c.toString()));
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }),
+          );
+        },
+      );
+      req.on("error", reject);
+      req.end(new URLSearchParams(form).toString());
+    });
+  }
+
+  function getJson(pathname: string): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      https
+        .get(`${emu.baseUrl}${pathname}`, { ca }, (res) => {
+          let text = "";
+          res.on("data", (c: Buffer) => (text += c.toString()));
+          res.on("end", () => resolve(JSON.parse(text) as Record<string, unknown>));
+        })
+        .on("error", reject);
+    });
+  }
+
+  void test("@azure/identity's ClientSecretCredential gets an RS256 token the published keys verify, for the resource it asked", async () => {
+    const got = await sdkToken(seed.clientSecret, "https://management.azure.com/.default");
+    assert.ok(got.ok, JSON.stringify(got));
+    const [head = "", body = "", sig = ""] = got.token.split(".");
+    const header = JSON.parse(Buffer.from(head, "base64url").toString()) as { alg: string; kid: string };
+    assert.equal(header.alg, "RS256");
+    const jwks = (await getJson(`/${seed.tenantId}/discovery/v2.0/keys`)) as {
+      keys: ({ kid: string } & Record<string, string>)[];
+    };
+    const jwk = jwks.keys.find((k) => k.kid === header.kid);
+    assert.ok(jwk, "the token's key is published");
+    const valid = verify(
+      "sha256",
+      Buffer.from(`${head}.${body}`),
+      createPublicKey({ key: jwk, format: "jwk" }),
+      Buffer.from(sig, "base64url"),
+    );
+    assert.ok(valid, "signature verifies");
+    const claims = JSON.parse(Buffer.from(body, "base64url").toString()) as Record<string, unknown>;
+    assert.equal(claims["aud"], "https://management.azure.com");
+    assert.equal(claims["tid"], seed.tenantId);
+    assert.equal(claims["appid"], seed.clientId);
+    assert.equal(claims["iss"], `${emu.baseUrl}/${seed.tenantId}/v2.0`);
+    assert.ok(got.expiresOnTimestamp > Date.now() + 3000_000);
+  });
+
+  void test("the SDK is refused with Microsoft's error for a wrong secret", async () => {
+    const got = await sdkToken("not-the-secret", "https://management.azure.com/.default");
+    assert.equal(got.ok, false);
+    assert.match(got.ok ? "" : got.message, /AADSTS7000215/);
+  });
+
+  void test("the token endpoint rejects what Entra rejects, in Entra's error shape", async () => {
+    const base = {
+      grant_type: "client_credentials",
+      client_id: seed.clientId,
+      client_secret: seed.clientSecret,
+    };
+    const cases: [Record<string, string>, string, number, number][] = [
+      [{ ...base, scope: "https://management.azure.com" }, `/${seed.tenantId}/oauth2/v2.0/token`, 400, 70011],
+      [
+        { ...base, scope: "https://unknown.example/.default" },
+        `/${seed.tenantId}/oauth2/v2.0/token`,
+        400,
+        500011,
+      ],
+      [
+        {
+          ...base,
+          client_id: "00000000-0000-4000-8000-000000000000",
+          scope: "https://graph.microsoft.com/.default",
+        },
+        `/${seed.tenantId}/oauth2/v2.0/token`,
+        400,
+        700016,
+      ],
+      [
+        { ...base, scope: "https://graph.microsoft.com/.default" },
+        "/no-such-tenant.onmicrosoft.com/oauth2/v2.0/token",
+        400,
+        90002,
+      ],
+      [
+        { ...base, grant_type: "password", scope: "https://graph.microsoft.com/.default" },
+        `/${seed.tenantId}/oauth2/v2.0/token`,
+        400,
+        70003,
+      ],
+    ];
+    for (const [form, url, status, code] of cases) {
+      const res = await post(url, form);
+      assert.equal(res.status, status, JSON.stringify(res.body));
+      assert.deepEqual(res.body["error_codes"], [code]);
+      assert.match(
+        String(res.body["error_description"]),
+        new RegExp(`^AADSTS${code}: .*\\r\\nTrace ID: .*\\r\\nCorrelation ID: `, "s"),
+      );
+    }
+    const byDomain = await post(`/${seed.tenantDomain}/oauth2/v2.0/token`, {
+      ...base,
+      scope: "https://graph.microsoft.com/.default",
+    });
+    assert.equal(byDomain.status, 200, "the tenant may be named by its domain");
+  });
+
+  void test("the OpenID configuration names the four endpoints MSAL requires, under the emulator's own host", async () => {
+    const doc = await getJson(`/${seed.tenantId}/v2.0/.well-known/openid-configuration`);
+    for (const k of ["issuer", "authorization_endpoint", "token_endpoint", "jwks_uri"])
+      assert.ok(String(doc[k]).startsWith(`${emu.baseUrl}/${seed.tenantId}/`), `${k}: ${String(doc[k])}`);
+  });
+
+  void test("a restarted emulator keeps its tenants, apps, keys and certificate authority", async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), "pc-emu-restart-"));
+    const first = await startEmulator({ dataDir, port: 0, host: "127.0.0.1" });
+    const demo = first.seedDemo();
+    const caBefore = readFileSync(first.caPath, "utf8");
+    await first.close();
+    const second = await startEmulator({ dataDir, port: 0, host: "127.0.0.1" });
+    try {
+      assert.equal(second.seedDemo(), null, "the demo partner is still there");
+      assert.equal(second.state.tenant(demo?.tenantId ?? "")?.domain, "contosopartner.onmicrosoft.com");
+      assert.equal(readFileSync(second.caPath, "utf8"), caBefore);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+void test("`pcloud emulator --seed demo --json` starts the emulator alone and prints its endpoints as one JSON line", async () => {
+  const { spawn } = await import("node:child_process");
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "pc-emu-cli-"));
+  const child = spawn(process.execPath, ["bin/pcloud.js", "emulator", "--seed", "demo", "--json"], {
+    env: { ...process.env, DATA_DIR: dataDir, EMULATOR_PORT: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("\n")) resolve(out.split("\n")[0] ?? "");
+      });
+      child.once("exit", (code) => reject(new Error(`emulator exited with ${code}: ${out}`)));
+    });
+    const printed = JSON.parse(line) as {
+      login: string;
+      ca: string;
+      demo: { tenantId: string; clientId: string; clientSecret: string };
+    };
+    assert.match(printed.login, /^https:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(printed.ca, path.join(dataDir, "emulator", "tls", "ca.pem"));
+    assert.match(printed.demo.tenantId, /^[0-9a-f-]{36}$/);
+    assert.ok(printed.demo.clientSecret.length >= 32);
+  } finally {
+    child.kill("SIGTERM");
+  }
+});
