@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import Fastify from "fastify";
+import { armRoutes } from "./arm/arm-routes.ts";
 import { entraRoutes } from "./entra/entra-routes.ts";
 import { loadSigningKey } from "./entra/signing-key.ts";
 import { openEmulatorState, type EmulatorState } from "./state/emulator-state.ts";
@@ -8,7 +9,13 @@ import { ensureTls } from "./tls/certificate-authority.ts";
 
 export type EmulatorOptions = { dataDir: string; port: number; host: string };
 
-export type DemoSeed = { tenantId: string; tenantDomain: string; clientId: string; clientSecret: string };
+export type DemoSeed = {
+  tenantId: string;
+  tenantDomain: string;
+  clientId: string;
+  clientSecret: string;
+  subscriptionId: string;
+};
 
 export type RunningEmulator = {
   baseUrl: string;
@@ -21,15 +28,18 @@ export type RunningEmulator = {
 
 /**
  * The offline Microsoft world, over HTTPS with its own certificate authority, its state kept under
- * `<dataDir>`. Today: Entra ID (OpenID configuration, keys, client-credentials tokens).
+ * `<dataDir>`. Today: Entra ID (OpenID configuration, keys, client-credentials tokens) and the subscription and
+ * resource-group part of Azure Resource Manager.
  */
 export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmulator> {
   const tls = ensureTls(path.join(opts.dataDir, "tls"));
   const state = openEmulatorState(opts.dataDir);
   const key = loadSigningKey(opts.dataDir);
-  const app = Fastify({ https: { key: tls.key, cert: tls.cert }, logger: false });
+  // HEAD on a resource group is ARM's existence check, not an automatic copy of GET.
+  const app = Fastify({ https: { key: tls.key, cert: tls.cert }, logger: false, exposeHeadRoutes: false });
   let baseUrl = "";
   entraRoutes(app, { state, key, baseUrl: () => baseUrl });
+  armRoutes(app, { state, key, baseUrl: () => baseUrl });
   await app.listen({ port: opts.port, host: opts.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : opts.port;
@@ -48,7 +58,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
         displayName: "Partner Cloud",
         secret: clientSecret,
       });
-      return { tenantId: tenant.id, tenantDomain: domain, clientId: registered.clientId, clientSecret };
+      const subscription = state.addSubscription({ tenantId: tenant.id, displayName: "Partner Cloud demo" });
+      return {
+        tenantId: tenant.id,
+        tenantDomain: domain,
+        clientId: registered.clientId,
+        clientSecret,
+        subscriptionId: subscription.subscriptionId,
+      };
     },
     close: () => app.close(),
   };

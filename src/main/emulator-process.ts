@@ -13,17 +13,19 @@ export async function runEmulator(config: Config, opts: { seed: string | null; j
     host: config.host,
   });
   const demo = opts.seed === "demo" ? emu.seedDemo() : null;
-  const endpoints = { login: emu.baseUrl, ca: emu.caPath };
+  const endpoints = { login: emu.baseUrl, arm: emu.baseUrl, ca: emu.caPath };
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ ...endpoints, ...(demo ? { demo } : {}) })}\n`);
   } else {
     process.stdout.write(
       `\nPartner Cloud emulator is running.\n` +
         `  Entra ID (login):   ${emu.baseUrl}/{tenant}/v2.0/.well-known/openid-configuration\n` +
+        `  Resource Manager:   ${emu.baseUrl}/subscriptions?api-version=2022-12-01\n` +
         `  CA certificate:     ${emu.caPath}   (clients: NODE_EXTRA_CA_CERTS=${emu.caPath})\n` +
         (demo
           ? `  Demo partner tenant ${demo.tenantId} (${demo.tenantDomain})\n` +
-            `  App client id ${demo.clientId}, client secret ${demo.clientSecret} (shown only now)\n`
+            `  App client id ${demo.clientId}, client secret ${demo.clientSecret} (shown only now)\n` +
+            `  Subscription ${demo.subscriptionId}\n`
           : opts.seed === "demo"
             ? "  The demo partner already exists (its secret was shown when it was created).\n"
             : "") +

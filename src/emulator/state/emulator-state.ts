@@ -11,10 +11,29 @@ const App = z.object({
   secretSha256: z.string(),
   servicePrincipalId: z.string(),
 });
-const State = z.object({ tenants: z.array(Tenant), apps: z.array(App) });
+const Subscription = z.object({
+  subscriptionId: z.string(),
+  tenantId: z.string(),
+  displayName: z.string(),
+  state: z.enum(["Enabled", "Warned", "PastDue", "Disabled", "Deleted"]),
+});
+const ResourceGroup = z.object({
+  subscriptionId: z.string(),
+  name: z.string(),
+  location: z.string(),
+  tags: z.record(z.string(), z.string()),
+});
+const State = z.object({
+  tenants: z.array(Tenant),
+  apps: z.array(App),
+  subscriptions: z.array(Subscription).default([]),
+  resourceGroups: z.array(ResourceGroup).default([]),
+});
 
 export type EmulatedTenant = z.infer<typeof Tenant>;
 export type EmulatedApp = z.infer<typeof App>;
+export type EmulatedSubscription = z.infer<typeof Subscription>;
+export type EmulatedResourceGroup = z.infer<typeof ResourceGroup>;
 
 const hash = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -25,9 +44,9 @@ const hash = (s: string) => createHash("sha256").update(s).digest("hex");
 export function openEmulatorState(dir: string) {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, "state.json");
-  const state = fs.existsSync(file)
-    ? State.parse(JSON.parse(fs.readFileSync(file, "utf8")))
-    : { tenants: [], apps: [] };
+  const state = State.parse(
+    fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : { tenants: [], apps: [] },
+  );
   const save = () => {
     fs.writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 1));
     fs.renameSync(`${file}.tmp`, file);
@@ -64,6 +83,45 @@ export function openEmulatorState(dir: string) {
       return a;
     },
     secretMatches: (app: EmulatedApp, secret: string) => hash(secret) === app.secretSha256,
+
+    subscriptionsOf: (tenantId: string) => state.subscriptions.filter((s) => s.tenantId === tenantId),
+    subscription: (id: string) => state.subscriptions.find((s) => s.subscriptionId === id.toLowerCase()),
+    addSubscription(input: { tenantId: string; displayName: string }): EmulatedSubscription {
+      const s = {
+        subscriptionId: randomUUID(),
+        tenantId: input.tenantId,
+        displayName: input.displayName,
+        state: "Enabled" as const,
+      };
+      state.subscriptions.push(s);
+      save();
+      return s;
+    },
+
+    /** Resource group names are case-insensitive in ARM. */
+    resourceGroup: (subscriptionId: string, name: string) =>
+      state.resourceGroups.find(
+        (g) => g.subscriptionId === subscriptionId && g.name.toLowerCase() === name.toLowerCase(),
+      ),
+    resourceGroupsOf: (subscriptionId: string) =>
+      state.resourceGroups.filter((g) => g.subscriptionId === subscriptionId),
+    putResourceGroup(g: EmulatedResourceGroup): "created" | "updated" {
+      const i = state.resourceGroups.findIndex(
+        (x) => x.subscriptionId === g.subscriptionId && x.name.toLowerCase() === g.name.toLowerCase(),
+      );
+      if (i >= 0) state.resourceGroups[i] = { ...g, name: state.resourceGroups[i]?.name ?? g.name };
+      else state.resourceGroups.push(g);
+      save();
+      return i >= 0 ? "updated" : "created";
+    },
+    deleteResourceGroup(subscriptionId: string, name: string): boolean {
+      const before = state.resourceGroups.length;
+      state.resourceGroups = state.resourceGroups.filter(
+        (x) => !(x.subscriptionId === subscriptionId && x.name.toLowerCase() === name.toLowerCase()),
+      );
+      save();
+      return state.resourceGroups.length < before;
+    },
   };
 }
 

@@ -15,7 +15,7 @@ const run = promisify(execFile);
 type Probe =
   { ok: true; token: string; expiresOnTimestamp: number } | { ok: false; name: string; message: string };
 
-void describe("emulated Entra ID", () => {
+void describe("the emulator with Microsoft's own SDKs", () => {
   let emu: RunningEmulator;
   let seed: DemoSeed;
   let ca: string;
@@ -170,6 +170,86 @@ void describe("emulated Entra ID", () => {
       scope: "https://graph.microsoft.com/.default",
     });
     assert.equal(byDomain.status, 200, "the tenant may be named by its domain");
+  });
+
+  void test("@azure/arm-resources and arm-resources-subscriptions list subscriptions and create, list, get and delete a resource group", async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "test/support/azure-arm-probe.ts",
+        emu.baseUrl,
+        seed.tenantId,
+        seed.clientId,
+        seed.clientSecret,
+        seed.subscriptionId,
+      ],
+      { env: { ...process.env, NODE_EXTRA_CA_CERTS: emu.caPath }, timeout: 60_000 },
+    );
+    const got = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
+    assert.equal(got["ok"], true, stdout);
+    assert.deepEqual(got["subscriptions"], [`${seed.subscriptionId}:Partner Cloud demo:Enabled`]);
+    assert.deepEqual(got["created"], {
+      id: `/subscriptions/${seed.subscriptionId}/resourceGroups/rg-Probe`,
+      tags: { owner: "probe" },
+    });
+    assert.deepEqual(got["groups"], ["rg-Probe"]);
+    assert.equal(got["fetched"], "rg-Probe", "names are matched without regard to case");
+    assert.equal(got["existsAfter"], false);
+    assert.equal(got["missing"], "404:ResourceGroupNotFound");
+  });
+
+  void test("ARM refuses a token for another audience, a missing token and a missing api-version, in ARM's error shape", async () => {
+    const graphToken = await post(`/${seed.tenantId}/oauth2/v2.0/token`, {
+      grant_type: "client_credentials",
+      client_id: seed.clientId,
+      client_secret: seed.clientSecret,
+      scope: "https://graph.microsoft.com/.default",
+    });
+    const armToken = await post(`/${seed.tenantId}/oauth2/v2.0/token`, {
+      grant_type: "client_credentials",
+      client_id: seed.clientId,
+      client_secret: seed.clientSecret,
+      scope: "https://management.azure.com/.default",
+    });
+    const tokenOf = (b: Record<string, unknown>) =>
+      typeof b["access_token"] === "string" ? b["access_token"] : "";
+    const call = (pathname: string, token?: string) =>
+      new Promise<{ status: number; body: { error?: { code: string; message: string } } }>(
+        (resolve, reject) => {
+          https
+            .get(
+              `${emu.baseUrl}${pathname}`,
+              { ca, headers: token ? { authorization: `Bearer ${token}` } : {} },
+              (res) => {
+                let text = "";
+                res.on("data", (c: Buffer) => (text += c.toString()));
+                res.on("end", () =>
+                  resolve({
+                    status: res.statusCode ?? 0,
+                    body: JSON.parse(text || "{}") as { error?: { code: string; message: string } },
+                  }),
+                );
+              },
+            )
+            .on("error", reject);
+        },
+      );
+    const wrongAudience = await call("/subscriptions?api-version=2022-12-01", tokenOf(graphToken.body));
+    assert.equal(wrongAudience.status, 401);
+    assert.equal(wrongAudience.body.error?.code, "InvalidAuthenticationTokenAudience");
+    const none = await call("/subscriptions?api-version=2022-12-01");
+    assert.equal(none.status, 401);
+    const noVersion = await call("/subscriptions", tokenOf(armToken.body));
+    assert.equal(noVersion.status, 400);
+    assert.equal(noVersion.body.error?.code, "MissingApiVersionParameter");
+    const otherTenants = await call(
+      `/subscriptions/00000000-0000-4000-8000-000000000000/resourcegroups?api-version=2025-04-01`,
+      tokenOf(armToken.body),
+    );
+    assert.equal(otherTenants.status, 404);
+    assert.equal(otherTenants.body.error?.code, "SubscriptionNotFound");
   });
 
   void test("the OpenID configuration names the four endpoints MSAL requires, under the emulator's own host", async () => {
