@@ -3,6 +3,8 @@ import path from "node:path";
 import Fastify from "fastify";
 import { armRoutes } from "./arm/arm-routes.ts";
 import { entraRoutes } from "./entra/entra-routes.ts";
+import { partnerCloudRoutes } from "./partner-cloud/partner-cloud-routes.ts";
+import { openPartnerCloudWorld, type PartnerCloudWorld } from "./partner-cloud/partner-cloud-world.ts";
 import { loadSigningKey } from "./entra/signing-key.ts";
 import { openEmulatorState, type EmulatorState } from "./state/emulator-state.ts";
 import { ensureTls } from "./tls/certificate-authority.ts";
@@ -15,12 +17,14 @@ export type DemoSeed = {
   clientId: string;
   clientSecret: string;
   subscriptionId: string;
+  partnerCloud: { userName: string; password: string; accountAlias: string };
 };
 
 export type RunningEmulator = {
   baseUrl: string;
   caPath: string;
   state: EmulatorState;
+  partnerCloud: PartnerCloudWorld;
   /** Creates the demo partner tenant and its app on first use; the secret is new each time it is created. */
   seedDemo(): DemoSeed | null;
   close(): Promise<void>;
@@ -29,17 +33,60 @@ export type RunningEmulator = {
 /**
  * The offline Microsoft world, over HTTPS with its own certificate authority, its state kept under
  * `<dataDir>`. Today: Entra ID (OpenID configuration, keys, client-credentials tokens) and the subscription and
- * resource-group part of Azure Resource Manager.
+ * resource-group part of Azure Resource Manager, and the partner cloud's API v2.
  */
+/**
+ * The demo partner cloud: a US parent account with sub-accounts that each trip one eligibility rule (another
+ * country, demo, internal, reseller), an account administrator and a viewer. Returns the administrator's password.
+ */
+function seedPartnerCloud(world: PartnerCloudWorld): string {
+  const address = {
+    addressLine1: "100 Main Street",
+    city: "Seattle",
+    stateProvince: "WA",
+    postalCode: "98101",
+  };
+  const flags = { status: "Active" as const, isDemo: false, isInternal: false, isReseller: false };
+  const accounts = [
+    { accountAlias: "PCLD", parentAlias: null, businessName: "Contoso Manufacturing", country: "US" },
+    { accountAlias: "PCUK", parentAlias: "PCLD", businessName: "Contoso UK", country: "GB" },
+    { accountAlias: "PCCA", parentAlias: "PCLD", businessName: "Contoso Canada", country: "CA" },
+    { accountAlias: "PCDE", parentAlias: "PCLD", businessName: "Contoso Germany", country: "DE" },
+    { accountAlias: "PDMO", parentAlias: "PCLD", businessName: "Contoso Demo", country: "US", isDemo: true },
+    {
+      accountAlias: "PINT",
+      parentAlias: "PCLD",
+      businessName: "Contoso Staff",
+      country: "US",
+      isInternal: true,
+    },
+    {
+      accountAlias: "PRSL",
+      parentAlias: "PCLD",
+      businessName: "Contoso Resale",
+      country: "US",
+      isReseller: true,
+    },
+  ];
+  for (const a of accounts)
+    world.addAccount({ ...address, ...flags, billingContactEmail: "billing@contoso.example", ...a });
+  const password = randomBytes(12).toString("base64url");
+  world.addUser({ userName: "pcadmin", password, accountAlias: "PCLD", roles: ["AccountAdmin"] });
+  world.addUser({ userName: "pcviewer", password, accountAlias: "PCLD", roles: ["AccountViewer"] });
+  return password;
+}
+
 export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmulator> {
   const tls = ensureTls(path.join(opts.dataDir, "tls"));
   const state = openEmulatorState(opts.dataDir);
   const key = loadSigningKey(opts.dataDir);
+  const partnerCloud = openPartnerCloudWorld(opts.dataDir);
   // HEAD on a resource group is ARM's existence check, not an automatic copy of GET.
   const app = Fastify({ https: { key: tls.key, cert: tls.cert }, logger: false, exposeHeadRoutes: false });
   let baseUrl = "";
   entraRoutes(app, { state, key, baseUrl: () => baseUrl });
   armRoutes(app, { state, key, baseUrl: () => baseUrl });
+  partnerCloudRoutes(app, { world: partnerCloud, baseUrl: () => baseUrl });
   await app.listen({ port: opts.port, host: opts.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : opts.port;
@@ -48,6 +95,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     baseUrl,
     caPath: tls.caPath,
     state,
+    partnerCloud,
     seedDemo() {
       const domain = "contosopartner.onmicrosoft.com";
       if (state.tenant(domain)) return null;
@@ -59,12 +107,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
         secret: clientSecret,
       });
       const subscription = state.addSubscription({ tenantId: tenant.id, displayName: "Partner Cloud demo" });
+      const pcPassword = seedPartnerCloud(partnerCloud);
       return {
         tenantId: tenant.id,
         tenantDomain: domain,
         clientId: registered.clientId,
         clientSecret,
         subscriptionId: subscription.subscriptionId,
+        partnerCloud: { userName: "pcadmin", password: pcPassword, accountAlias: "PCLD" },
       };
     },
     close: () => app.close(),

@@ -13,7 +13,7 @@ export async function runEmulator(config: Config, opts: { seed: string | null; j
     host: config.host,
   });
   const demo = opts.seed === "demo" ? emu.seedDemo() : null;
-  const endpoints = { login: emu.baseUrl, arm: emu.baseUrl, ca: emu.caPath };
+  const endpoints = { login: emu.baseUrl, arm: emu.baseUrl, partnerCloud: emu.baseUrl, ca: emu.caPath };
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ ...endpoints, ...(demo ? { demo } : {}) })}\n`);
   } else {
@@ -21,11 +21,13 @@ export async function runEmulator(config: Config, opts: { seed: string | null; j
       `\nPartner Cloud emulator is running.\n` +
         `  Entra ID (login):   ${emu.baseUrl}/{tenant}/v2.0/.well-known/openid-configuration\n` +
         `  Resource Manager:   ${emu.baseUrl}/subscriptions?api-version=2022-12-01\n` +
+        `  Partner cloud v2:   ${emu.baseUrl}/v2/authentication/login\n` +
         `  CA certificate:     ${emu.caPath}   (clients: NODE_EXTRA_CA_CERTS=${emu.caPath})\n` +
         (demo
           ? `  Demo partner tenant ${demo.tenantId} (${demo.tenantDomain})\n` +
             `  App client id ${demo.clientId}, client secret ${demo.clientSecret} (shown only now)\n` +
-            `  Subscription ${demo.subscriptionId}\n`
+            `  Subscription ${demo.subscriptionId}\n` +
+            `  Partner cloud administrator ${demo.partnerCloud.userName} / ${demo.partnerCloud.password} (account ${demo.partnerCloud.accountAlias})\n`
           : opts.seed === "demo"
             ? "  The demo partner already exists (its secret was shown when it was created).\n"
             : "") +
