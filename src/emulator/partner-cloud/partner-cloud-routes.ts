@@ -159,11 +159,9 @@ export function partnerCloudRoutes(
       const p = period(req.params);
       const line = LineBody.safeParse(req.body);
       if (!p || !line.success)
-        return reply
-          .code(400)
-          .send({
-            message: "A line item needs quantity, description, unitCost and itemTotal (decimal strings).",
-          });
+        return reply.code(400).send({
+          message: "A line item needs quantity, description, unitCost and itemTotal (decimal strings).",
+        });
       world.addInvoiceLine(account.accountAlias, p.year, p.month, line.data);
       return reply.code(201).send(line.data);
     },
