@@ -200,6 +200,32 @@ void describe("the emulator with Microsoft's own SDKs", () => {
     assert.equal(got["missing"], "404:ResourceGroupNotFound");
   });
 
+  void test("@azure/arm-authorization creates a role assignment under a name we choose, repeats it harmlessly, and meets 409 for the same grant under another name", async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "test/support/azure-authorization-probe.ts",
+        emu.baseUrl,
+        seed.tenantId,
+        seed.clientId,
+        seed.clientSecret,
+        seed.subscriptionId,
+      ],
+      { env: { ...process.env, NODE_EXTRA_CA_CERTS: emu.caPath }, timeout: 60_000 },
+    );
+    const got = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
+    assert.equal(got["ok"], true, stdout);
+    assert.equal(got["created"], got["name"]);
+    assert.equal(got["createdScope"], `/subscriptions/${seed.subscriptionId}`);
+    assert.equal(got["repeated"], got["name"], "the same PUT again is accepted");
+    assert.equal(got["twin"], "409:RoleAssignmentExists");
+    assert.deepEqual(got["listed"], [got["name"]]);
+    assert.equal(got["roleName"], "Reader");
+    assert.equal(got["afterDelete"], "404:RoleAssignmentNotFound");
+  });
+
   void test("ARM refuses a token for another audience, a missing token and a missing api-version, in ARM's error shape", async () => {
     const graphToken = await post(`/${seed.tenantId}/oauth2/v2.0/token`, {
       grant_type: "client_credentials",

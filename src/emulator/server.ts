@@ -82,7 +82,13 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   const key = loadSigningKey(opts.dataDir);
   const partnerCloud = openPartnerCloudWorld(opts.dataDir);
   // HEAD on a resource group is ARM's existence check, not an automatic copy of GET.
-  const app = Fastify({ https: { key: tls.key, cert: tls.cert }, logger: false, exposeHeadRoutes: false });
+  // ARM clients send "/{scope}/…" with a scope that starts with "/": ARM reads the double slash as one.
+  const app = Fastify({
+    https: { key: tls.key, cert: tls.cert },
+    logger: false,
+    exposeHeadRoutes: false,
+    routerOptions: { ignoreDuplicateSlashes: true },
+  });
   let baseUrl = "";
   entraRoutes(app, { state, key, baseUrl: () => baseUrl });
   armRoutes(app, { state, key, baseUrl: () => baseUrl });

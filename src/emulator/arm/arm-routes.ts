@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { verifyBearer, type TokenClaims } from "../entra/verify-token.ts";
 import type { SigningKey } from "../entra/signing-key.ts";
+import { roleAssignmentRoutes } from "./role-assignment-routes.ts";
 import type { EmulatedResourceGroup, EmulatedSubscription, EmulatorState } from "../state/emulator-state.ts";
 
 const RG_NAME = /^[-\w.()]{1,90}$/;
@@ -48,7 +49,7 @@ export function armRoutes(
   const claimsOf = new WeakMap<FastifyRequest, TokenClaims>();
 
   app.addHook("onRequest", async (req, reply) => {
-    if (!req.url.startsWith("/subscriptions")) return;
+    if (!req.routeOptions.url?.startsWith("/subscriptions")) return;
     const correlation = req.headers["x-ms-correlation-request-id"];
     void reply.header("x-ms-request-id", randomUUID());
     void reply.header(
@@ -191,6 +192,8 @@ export function armRoutes(
       return reply.code(202).send();
     });
   }
+
+  roleAssignmentRoutes(app, { state, visible });
 
   app.get<{ Params: { sub: string; op: string } }>(
     "/subscriptions/:sub/operationresults/:op",

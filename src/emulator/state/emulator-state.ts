@@ -23,17 +23,27 @@ const ResourceGroup = z.object({
   location: z.string(),
   tags: z.record(z.string(), z.string()),
 });
+const RoleAssignment = z.object({
+  name: z.string(),
+  scope: z.string(),
+  roleDefinitionGuid: z.string(),
+  principalId: z.string(),
+  principalType: z.string(),
+  createdOn: z.string(),
+});
 const State = z.object({
   tenants: z.array(Tenant),
   apps: z.array(App),
   subscriptions: z.array(Subscription).default([]),
   resourceGroups: z.array(ResourceGroup).default([]),
+  roleAssignments: z.array(RoleAssignment).default([]),
 });
 
 export type EmulatedTenant = z.infer<typeof Tenant>;
 export type EmulatedApp = z.infer<typeof App>;
 export type EmulatedSubscription = z.infer<typeof Subscription>;
 export type EmulatedResourceGroup = z.infer<typeof ResourceGroup>;
+export type EmulatedRoleAssignment = z.infer<typeof RoleAssignment>;
 
 const hash = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -113,6 +123,17 @@ export function openEmulatorState(dir: string) {
       else state.resourceGroups.push(g);
       save();
       return i >= 0 ? "updated" : "created";
+    },
+    roleAssignment: (name: string) => state.roleAssignments.find((r) => r.name === name.toLowerCase()),
+    roleAssignmentsUnder: (scope: string) =>
+      state.roleAssignments.filter((r) => r.scope.toLowerCase().startsWith(scope.toLowerCase())),
+    addRoleAssignment(r: EmulatedRoleAssignment): void {
+      state.roleAssignments.push({ ...r, name: r.name.toLowerCase() });
+      save();
+    },
+    deleteRoleAssignment(name: string): void {
+      state.roleAssignments = state.roleAssignments.filter((r) => r.name !== name.toLowerCase());
+      save();
     },
     deleteResourceGroup(subscriptionId: string, name: string): boolean {
       const before = state.resourceGroups.length;
