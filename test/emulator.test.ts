@@ -226,6 +226,33 @@ void describe("the emulator with Microsoft's own SDKs", () => {
     assert.equal(got["afterDelete"], "404:RoleAssignmentNotFound");
   });
 
+  void test("@azure/arm-policy assigns 'Allowed resource types', and ARM then refuses other types with RequestDisallowedByPolicy", async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "test/support/azure-policy-probe.ts",
+        emu.baseUrl,
+        seed.tenantId,
+        seed.clientId,
+        seed.clientSecret,
+        seed.subscriptionId,
+      ],
+      { env: { ...process.env, NODE_EXTRA_CA_CERTS: emu.caPath }, timeout: 60_000 },
+    );
+    const got = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
+    assert.equal(got["ok"], true, stdout);
+    assert.equal(got["definition"], "Allowed resource types");
+    assert.equal(got["assignmentScope"], `/subscriptions/${seed.subscriptionId}`);
+    assert.equal(
+      got["storage"],
+      `/subscriptions/${seed.subscriptionId}/resourceGroups/rg-policy/providers/Microsoft.Storage/storageAccounts/pcstore1`,
+    );
+    assert.deepEqual(got["vm"], { status: 403, code: "RequestDisallowedByPolicy", info: "PolicyViolation" });
+    assert.equal(got["vmAfter"], "vm1", "with the assignment removed the same resource is created");
+  });
+
   void test("ARM refuses a token for another audience, a missing token and a missing api-version, in ARM's error shape", async () => {
     const graphToken = await post(`/${seed.tenantId}/oauth2/v2.0/token`, {
       grant_type: "client_credentials",

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { verifyBearer, type TokenClaims } from "../entra/verify-token.ts";
 import type { SigningKey } from "../entra/signing-key.ts";
+import { builtInPolicies, policyDefinitionView } from "./built-in-policies.ts";
 import { roleAssignmentRoutes } from "./role-assignment-routes.ts";
 import type { EmulatedResourceGroup, EmulatedSubscription, EmulatorState } from "../state/emulator-state.ts";
 
@@ -49,7 +50,8 @@ export function armRoutes(
   const claimsOf = new WeakMap<FastifyRequest, TokenClaims>();
 
   app.addHook("onRequest", async (req, reply) => {
-    if (!req.routeOptions.url?.startsWith("/subscriptions")) return;
+    const route = req.routeOptions.url ?? "";
+    if (!route.startsWith("/subscriptions") && !route.startsWith("/providers")) return;
     const correlation = req.headers["x-ms-correlation-request-id"];
     void reply.header("x-ms-request-id", randomUUID());
     void reply.header(
@@ -194,6 +196,19 @@ export function armRoutes(
   }
 
   roleAssignmentRoutes(app, { state, visible });
+
+  app.get<{ Params: { id: string } }>(
+    "/providers/Microsoft.Authorization/policyDefinitions/:id",
+    async (req, reply) =>
+      builtInPolicies[req.params.id.toLowerCase()]
+        ? policyDefinitionView(req.params.id.toLowerCase())
+        : armError(
+            reply,
+            404,
+            "PolicyDefinitionNotFound",
+            `The policy definition '${req.params.id}' could not be found.`,
+          ),
+  );
 
   app.get<{ Params: { sub: string; op: string } }>(
     "/subscriptions/:sub/operationresults/:op",

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { EmulatedRoleAssignment, EmulatorState } from "../state/emulator-state.ts";
 import { builtInRoles } from "./built-in-roles.ts";
+import { createPolicyAndResources } from "./policy-and-resources.ts";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const AUTHZ =
@@ -54,6 +55,7 @@ export function roleAssignmentRoutes(
   },
 ) {
   const { state } = deps;
+  const others = createPolicyAndResources(state);
 
   function parse(req: FastifyRequest<{ Params: { sub: string; "*": string } }>) {
     const m = AUTHZ.exec(req.params["*"]);
@@ -75,7 +77,7 @@ export function roleAssignmentRoutes(
   app.get("/subscriptions/:sub/*", async (req: Req, reply) => {
     if (!deps.visible(req, reply, req.params.sub)) return reply;
     const p = parse(req);
-    if (!p) return notFound(reply);
+    if (!p) return (await others("GET", req, reply)) ? reply : notFound(reply);
     const subScope = `/subscriptions/${req.params.sub}`;
     if (p.kind === "roledefinitions") {
       if (!p.name) return { value: Object.keys(builtInRoles).map((g) => definitionView(subScope, g)) };
@@ -99,7 +101,8 @@ export function roleAssignmentRoutes(
     const sub = deps.visible(req, reply, req.params.sub);
     if (!sub) return reply;
     const p = parse(req);
-    if (!p || p.kind !== "roleassignments" || !p.name) return notFound(reply);
+    if (!p) return (await others("PUT", req, reply)) ? reply : notFound(reply);
+    if (p.kind !== "roleassignments" || !p.name) return notFound(reply);
     if (!GUID.test(p.name))
       return armError(
         reply,
@@ -164,7 +167,8 @@ export function roleAssignmentRoutes(
   app.delete("/subscriptions/:sub/*", async (req: Req, reply) => {
     if (!deps.visible(req, reply, req.params.sub)) return reply;
     const p = parse(req);
-    if (!p || p.kind !== "roleassignments" || !p.name) return notFound(reply);
+    if (!p) return (await others("DELETE", req, reply)) ? reply : notFound(reply);
+    if (p.kind !== "roleassignments" || !p.name) return notFound(reply);
     const found = state.roleAssignment(p.name);
     if (!found) return reply.code(204).send();
     state.deleteRoleAssignment(p.name);

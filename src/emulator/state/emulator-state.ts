@@ -31,12 +31,30 @@ const RoleAssignment = z.object({
   principalType: z.string(),
   createdOn: z.string(),
 });
+const PolicyAssignment = z.object({
+  name: z.string(),
+  scope: z.string(),
+  policyDefinitionId: z.string(),
+  displayName: z.string(),
+  parameters: z.record(z.string(), z.object({ value: z.unknown() })),
+  enforcementMode: z.enum(["Default", "DoNotEnforce"]),
+});
+const Resource = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.string(),
+  location: z.string(),
+  tags: z.record(z.string(), z.string()),
+  properties: z.record(z.string(), z.unknown()),
+});
 const State = z.object({
   tenants: z.array(Tenant),
   apps: z.array(App),
   subscriptions: z.array(Subscription).default([]),
   resourceGroups: z.array(ResourceGroup).default([]),
   roleAssignments: z.array(RoleAssignment).default([]),
+  policyAssignments: z.array(PolicyAssignment).default([]),
+  resources: z.array(Resource).default([]),
 });
 
 export type EmulatedTenant = z.infer<typeof Tenant>;
@@ -44,6 +62,8 @@ export type EmulatedApp = z.infer<typeof App>;
 export type EmulatedSubscription = z.infer<typeof Subscription>;
 export type EmulatedResourceGroup = z.infer<typeof ResourceGroup>;
 export type EmulatedRoleAssignment = z.infer<typeof RoleAssignment>;
+export type EmulatedPolicyAssignment = z.infer<typeof PolicyAssignment>;
+export type EmulatedResource = z.infer<typeof Resource>;
 
 const hash = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -134,6 +154,48 @@ export function openEmulatorState(dir: string) {
     deleteRoleAssignment(name: string): void {
       state.roleAssignments = state.roleAssignments.filter((r) => r.name !== name.toLowerCase());
       save();
+    },
+    policyAssignment: (scope: string, name: string) =>
+      state.policyAssignments.find(
+        (a) => a.scope.toLowerCase() === scope.toLowerCase() && a.name.toLowerCase() === name.toLowerCase(),
+      ),
+    /** Assignments at this scope or above it: the ones that govern a resource with this id. */
+    policyAssignmentsGoverning: (id: string) =>
+      state.policyAssignments.filter((a) => `${id.toLowerCase()}/`.startsWith(`${a.scope.toLowerCase()}/`)),
+    policyAssignmentsAt: (scope: string) =>
+      state.policyAssignments.filter((a) => a.scope.toLowerCase().startsWith(scope.toLowerCase())),
+    putPolicyAssignment(a: EmulatedPolicyAssignment): "created" | "updated" {
+      const i = state.policyAssignments.findIndex(
+        (x) =>
+          x.scope.toLowerCase() === a.scope.toLowerCase() && x.name.toLowerCase() === a.name.toLowerCase(),
+      );
+      if (i >= 0) state.policyAssignments[i] = a;
+      else state.policyAssignments.push(a);
+      save();
+      return i >= 0 ? "updated" : "created";
+    },
+    deletePolicyAssignment(scope: string, name: string): void {
+      state.policyAssignments = state.policyAssignments.filter(
+        (x) =>
+          !(x.scope.toLowerCase() === scope.toLowerCase() && x.name.toLowerCase() === name.toLowerCase()),
+      );
+      save();
+    },
+    resource: (id: string) => state.resources.find((r) => r.id.toLowerCase() === id.toLowerCase()),
+    resourcesUnder: (prefix: string) =>
+      state.resources.filter((r) => r.id.toLowerCase().startsWith(prefix.toLowerCase())),
+    putResource(r: EmulatedResource): "created" | "updated" {
+      const i = state.resources.findIndex((x) => x.id.toLowerCase() === r.id.toLowerCase());
+      if (i >= 0) state.resources[i] = r;
+      else state.resources.push(r);
+      save();
+      return i >= 0 ? "updated" : "created";
+    },
+    deleteResource(id: string): boolean {
+      const before = state.resources.length;
+      state.resources = state.resources.filter((x) => x.id.toLowerCase() !== id.toLowerCase());
+      save();
+      return state.resources.length < before;
     },
     deleteResourceGroup(subscriptionId: string, name: string): boolean {
       const before = state.resourceGroups.length;
