@@ -64,7 +64,8 @@ export function createPolicyAndResources(state: EmulatorState) {
       if (a.enforcementMode === "DoNotEnforce") continue;
       const guid = a.policyDefinitionId.split("/").at(-1)?.toLowerCase() ?? "";
       const policy = builtInPolicies[guid];
-      const effect = String(a.parameters["effect"]?.value ?? "Deny");
+      const given = a.parameters["effect"]?.value;
+      const effect = typeof given === "string" ? given : "Deny";
       if (!policy || effect.toLowerCase() !== "deny" || !policy.denies(type, location, a.parameters))
         continue;
       const assignmentId = `${a.scope}/providers/Microsoft.Authorization/policyAssignments/${a.name}`;
