@@ -3,6 +3,7 @@ import path from "node:path";
 import Fastify from "fastify";
 import { armRoutes } from "./arm/arm-routes.ts";
 import { entraRoutes } from "./entra/entra-routes.ts";
+import { partnerCenterRoutes } from "./partner-center/partner-center-routes.ts";
 import { partnerCloudRoutes } from "./partner-cloud/partner-cloud-routes.ts";
 import { openPartnerCloudWorld, type PartnerCloudWorld } from "./partner-cloud/partner-cloud-world.ts";
 import { loadSigningKey } from "./entra/signing-key.ts";
@@ -93,6 +94,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   entraRoutes(app, { state, key, baseUrl: () => baseUrl });
   armRoutes(app, { state, key, baseUrl: () => baseUrl });
   partnerCloudRoutes(app, { world: partnerCloud, baseUrl: () => baseUrl });
+  partnerCenterRoutes(app, { state, key, baseUrl: () => baseUrl });
   await app.listen({ port: opts.port, host: opts.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : opts.port;

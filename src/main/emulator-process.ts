@@ -13,13 +13,20 @@ export async function runEmulator(config: Config, opts: { seed: string | null; j
     host: config.host,
   });
   const demo = opts.seed === "demo" ? emu.seedDemo() : null;
-  const endpoints = { login: emu.baseUrl, arm: emu.baseUrl, partnerCloud: emu.baseUrl, ca: emu.caPath };
+  const endpoints = {
+    login: emu.baseUrl,
+    partnerCenter: `${emu.baseUrl}/v1`,
+    arm: emu.baseUrl,
+    partnerCloud: emu.baseUrl,
+    ca: emu.caPath,
+  };
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ ...endpoints, ...(demo ? { demo } : {}) })}\n`);
   } else {
     process.stdout.write(
       `\nPartner Cloud emulator is running.\n` +
         `  Entra ID (login):   ${emu.baseUrl}/{tenant}/v2.0/.well-known/openid-configuration\n` +
+        `  Partner Center:     ${emu.baseUrl}/v1/customers\n` +
         `  Resource Manager:   ${emu.baseUrl}/subscriptions?api-version=2022-12-01\n` +
         `  Partner cloud v2:   ${emu.baseUrl}/v2/authentication/login\n` +
         `  CA certificate:     ${emu.caPath}   (clients: NODE_EXTRA_CA_CERTS=${emu.caPath})\n` +

@@ -47,6 +47,23 @@ const Resource = z.object({
   tags: z.record(z.string(), z.string()),
   properties: z.record(z.string(), z.unknown()),
 });
+const Customer = z.object({
+  id: z.string(),
+  commerceId: z.string(),
+  partnerTenantId: z.string(),
+  companyName: z.string(),
+  domain: z.string(),
+  billingProfile: z.record(z.string(), z.unknown()),
+  relationshipToPartner: z.string(),
+  createdAt: z.string(),
+});
+const Replay = z.object({
+  key: z.string(),
+  bodyHash: z.string(),
+  status: z.number(),
+  body: z.unknown(),
+  at: z.number(),
+});
 const State = z.object({
   tenants: z.array(Tenant),
   apps: z.array(App),
@@ -55,6 +72,8 @@ const State = z.object({
   roleAssignments: z.array(RoleAssignment).default([]),
   policyAssignments: z.array(PolicyAssignment).default([]),
   resources: z.array(Resource).default([]),
+  customers: z.array(Customer).default([]),
+  replays: z.array(Replay).default([]),
 });
 
 export type EmulatedTenant = z.infer<typeof Tenant>;
@@ -64,6 +83,7 @@ export type EmulatedResourceGroup = z.infer<typeof ResourceGroup>;
 export type EmulatedRoleAssignment = z.infer<typeof RoleAssignment>;
 export type EmulatedPolicyAssignment = z.infer<typeof PolicyAssignment>;
 export type EmulatedResource = z.infer<typeof Resource>;
+export type EmulatedCustomer = z.infer<typeof Customer>;
 
 const hash = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -197,6 +217,20 @@ export function openEmulatorState(dir: string) {
       save();
       return state.resources.length < before;
     },
+    customersOf: (partnerTenantId: string) =>
+      state.customers.filter((c) => c.partnerTenantId === partnerTenantId),
+    addCustomer(c: EmulatedCustomer): void {
+      state.customers.push(c);
+      save();
+    },
+    /** The first response to a request carrying MS-RequestId, kept a day so a retry gets it again (B1). */
+    replay: (key: string) => state.replays.find((r) => r.key === key && r.at > Date.now() - 86_400_000),
+    remember(key: string, bodyHash: string, status: number, body: unknown): void {
+      state.replays = state.replays.filter((r) => r.at > Date.now() - 86_400_000);
+      state.replays.push({ key, bodyHash, status, body, at: Date.now() });
+      save();
+    },
+    domainTaken: (domain: string) => state.tenants.some((t) => t.domain === domain.toLowerCase()),
     deleteResourceGroup(subscriptionId: string, name: string): boolean {
       const before = state.resourceGroups.length;
       state.resourceGroups = state.resourceGroups.filter(

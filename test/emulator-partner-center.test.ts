@@ -1,0 +1,226 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import https from "node:https";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { startEmulator, type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+
+type Res = {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
+};
+
+void describe("the emulated Partner Center (customers)", () => {
+  let emu: RunningEmulator;
+  let seed: DemoSeed;
+  let ca: string;
+  let token: string;
+
+  function call(
+    method: string,
+    pathname: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      const req = https.request(
+        `${emu.baseUrl}${pathname}`,
+        {
+          method,
+          ca,
+          headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...headers },
+        },
+        (res) => {
+          let text = "";
+          res.on("data", (c: Buffer) => (text += c.toString()));
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: JSON.parse(text || "{}") as Record<string, unknown>,
+              headers: res.headers,
+            }),
+          );
+        },
+      );
+      req.on("error", reject);
+      req.end(body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body));
+    });
+  }
+
+  async function tokenFor(scope: string): Promise<string> {
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: seed.clientId,
+      client_secret: seed.clientSecret,
+      scope,
+    });
+    const res = await call("POST", `/${seed.tenantId}/oauth2/v2.0/token`, form.toString(), {
+      "content-type": "application/x-www-form-urlencoded",
+    });
+    return String(res.body["access_token"]);
+  }
+
+  const customerBody = (prefix: string, company = `${prefix} Ltd`) => ({
+    companyProfile: { domain: `${prefix}.onmicrosoft.com` },
+    billingProfile: {
+      email: `ap@${prefix}.example`,
+      culture: "en-US",
+      language: "en",
+      companyName: company,
+      defaultAddress: {
+        firstName: "Ada",
+        lastName: "Ng",
+        addressLine1: "1 Microsoft Way",
+        city: "Redmond",
+        state: "WA",
+        postalCode: "98052",
+        country: "US",
+      },
+    },
+  });
+
+  before(async () => {
+    emu = await startEmulator({
+      dataDir: await mkdtemp(path.join(os.tmpdir(), "pc-emu-pcenter-")),
+      port: 0,
+      host: "127.0.0.1",
+    });
+    const seeded = emu.seedDemo();
+    assert.ok(seeded);
+    seed = seeded;
+    ca = readFileSync(emu.caPath, "utf8");
+    token = await tokenFor("https://api.partnercenter.microsoft.com/.default");
+  });
+  after(async () => {
+    await emu.close();
+  });
+
+  void test("creating a customer takes its domain, returns the admin's one-time password, and echoes MS-RequestId and MS-CorrelationId", async () => {
+    assert.equal(
+      (await call("HEAD", "/v1/domains/fabrikam01.onmicrosoft.com")).status,
+      404,
+      "available before",
+    );
+    const requestId = randomUUID();
+    const correlationId = randomUUID();
+    const res = await call("POST", "/v1/customers", customerBody("fabrikam01"), {
+      "ms-requestid": requestId,
+      "ms-correlationid": correlationId,
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.equal(res.headers["ms-requestid"], requestId);
+    assert.equal(res.headers["ms-correlationid"], correlationId);
+    const profile = res.body["companyProfile"] as { tenantId: string; domain: string };
+    assert.equal(profile.tenantId, res.body["id"]);
+    assert.equal(profile.domain, "fabrikam01.onmicrosoft.com");
+    const creds = res.body["userCredentials"] as { userName: string; password: string };
+    assert.equal(creds.userName, "admin");
+    assert.ok(creds.password.length >= 12);
+    assert.equal((await call("HEAD", "/v1/domains/fabrikam01.onmicrosoft.com")).status, 200, "taken after");
+    const got = await call("GET", `/v1/customers/${String(res.body["id"])}`);
+    assert.equal(got.status, 200);
+    assert.equal(got.body["userCredentials"], undefined, "the password is shown only at creation");
+  });
+
+  void test("a retry with the same MS-RequestId replays the first answer and creates nothing twice; another body under that id is refused", async () => {
+    const requestId = randomUUID();
+    const first = await call("POST", "/v1/customers", customerBody("contoso77"), {
+      "ms-requestid": requestId,
+    });
+    const again = await call("POST", "/v1/customers", customerBody("contoso77"), {
+      "ms-requestid": requestId,
+    });
+    assert.equal(first.status, 201);
+    assert.deepEqual(again.body, first.body);
+    const search = await call(
+      "GET",
+      `/v1/customers?size=10&filter=${encodeURIComponent(JSON.stringify({ Field: "Domain", Value: "contoso77", Operator: "starts_with" }))}`,
+    );
+    assert.equal((search.body["items"] as unknown[]).length, 1);
+    const other = await call("POST", "/v1/customers", customerBody("contoso78"), {
+      "ms-requestid": requestId,
+    });
+    assert.equal(other.status, 409);
+    const fresh = await call("POST", "/v1/customers", customerBody("contoso77"), {
+      "ms-requestid": randomUUID(),
+    });
+    assert.equal(fresh.status, 409, "a new request for a taken domain is refused");
+    assert.deepEqual(Object.keys(fresh.body).sort(), ["code", "data", "description", "source"]);
+  });
+
+  void test("listing pages through links.next with MS-ContinuationToken until no next link is left", async () => {
+    for (let i = 0; i < 5; i++)
+      assert.equal(
+        (await call("POST", "/v1/customers", customerBody(`pagetest${i}`), { "ms-requestid": randomUUID() }))
+          .status,
+        201,
+      );
+    const filter = encodeURIComponent(
+      JSON.stringify({ Field: "Domain", Value: "pagetest", Operator: "starts_with" }),
+    );
+    const seen: string[] = [];
+    let pages = 0;
+    let next: { uri: string; headers: { key: string; value: string }[] } | undefined = {
+      uri: `/customers?size=2&filter=${filter}`,
+      headers: [],
+    };
+    while (next) {
+      const headers = Object.fromEntries(next.headers.map((h) => [h.key, h.value]));
+      const page = await call("GET", `/v1${next.uri}`, undefined, headers);
+      assert.equal(page.status, 200, JSON.stringify(page.body));
+      pages++;
+      seen.push(
+        ...(page.body["items"] as { companyProfile: { domain: string } }[]).map(
+          (c) => c.companyProfile.domain,
+        ),
+      );
+      next = (page.body["links"] as { next?: typeof next }).next;
+    }
+    assert.equal(pages, 3);
+    assert.deepEqual(
+      seen,
+      [0, 1, 2, 3, 4].map((i) => `pagetest${i}.onmicrosoft.com`),
+    );
+  });
+
+  void test("address validation says which properties are wrong, and a customer with an invalid address is refused", async () => {
+    const good = await call("POST", "/v1/validations/address", {
+      addressLine1: "1 Microsoft Way",
+      city: "Redmond",
+      state: "WA",
+      postalCode: "98052",
+      country: "US",
+    });
+    assert.equal(good.body["status"], "VerifiedShippable");
+    const bad = await call("POST", "/v1/validations/address", {
+      addressLine1: "1 Main St",
+      city: "Nowhere",
+      state: "WA",
+      postalCode: "ABCDE",
+      country: "US",
+    });
+    assert.equal(bad.body["status"], "None");
+    assert.match(String(bad.body["validationMessage"]), /postalCode/);
+    const body = customerBody("badaddress");
+    body.billingProfile.defaultAddress.postalCode = "00000";
+    const refused = await call("POST", "/v1/customers", body, { "ms-requestid": randomUUID() });
+    assert.equal(refused.status, 400);
+    assert.equal(
+      (await call("HEAD", "/v1/domains/badaddress.onmicrosoft.com")).status,
+      404,
+      "nothing was created",
+    );
+  });
+
+  void test("a token for another audience, or none, is refused with 401", async () => {
+    const armToken = await tokenFor("https://management.azure.com/.default");
+    const wrong = await call("GET", "/v1/customers", undefined, { authorization: `Bearer ${armToken}` });
+    assert.equal(wrong.status, 401);
+    const none = await call("GET", "/v1/customers", undefined, { authorization: "" });
+    assert.equal(none.status, 401);
+  });
+});
