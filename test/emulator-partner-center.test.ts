@@ -216,6 +216,61 @@ void describe("the emulated Partner Center (customers)", () => {
     );
   });
 
+  void test("injected faults: two 429s with Retry-After then success; latency; and a dropped answer whose retry replays the work done", async () => {
+    const fault = (rule: Record<string, unknown>) => call("POST", "/_emulator/faults", rule);
+    assert.equal(
+      (
+        await fault({
+          route: "POST /v1/customers",
+          kind: "status",
+          status: 429,
+          retryAfterSeconds: 7,
+          times: 2,
+        })
+      ).status,
+      201,
+    );
+    const body = customerBody("faulty01");
+    const statuses: number[] = [];
+    let last: Res | undefined;
+    for (let i = 0; i < 3; i++) {
+      last = await call("POST", "/v1/customers", body, { "ms-requestid": randomUUID() });
+      statuses.push(last.status);
+      if (last.status === 429) assert.equal(last.headers["retry-after"], "7");
+    }
+    assert.deepEqual(statuses, [429, 429, 201]);
+
+    await fault({ route: "GET /v1/customers/:id", kind: "latency", latencyMs: 300 });
+    const started = Date.now();
+    assert.equal((await call("GET", `/v1/customers/${String(last?.body["id"])}`)).status, 200);
+    assert.ok(Date.now() - started >= 290, "the answer came after the injected latency");
+
+    await fault({ route: "POST /v1/customers", kind: "drop-after" });
+    const requestId = randomUUID();
+    await assert.rejects(
+      call("POST", "/v1/customers", customerBody("faulty02"), { "ms-requestid": requestId }),
+      "the connection is cut",
+    );
+    assert.equal(
+      (await call("HEAD", "/v1/domains/faulty02.onmicrosoft.com")).status,
+      200,
+      "yet the customer was created",
+    );
+    const retried = await call("POST", "/v1/customers", customerBody("faulty02"), {
+      "ms-requestid": requestId,
+    });
+    assert.equal(retried.status, 201, "the retry with the same MS-RequestId gets the first answer");
+    const filter = encodeURIComponent(
+      JSON.stringify({ Field: "Domain", Value: "faulty02", Operator: "starts_with" }),
+    );
+    assert.equal(
+      ((await call("GET", `/v1/customers?filter=${filter}`)).body["items"] as unknown[]).length,
+      1,
+      "and nothing twice",
+    );
+    assert.equal((await call("DELETE", "/_emulator/faults")).status, 204);
+  });
+
   void test("a token for another audience, or none, is refused with 401", async () => {
     const armToken = await tokenFor("https://management.azure.com/.default");
     const wrong = await call("GET", "/v1/customers", undefined, { authorization: `Bearer ${armToken}` });

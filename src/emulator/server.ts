@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import Fastify from "fastify";
 import { armRoutes } from "./arm/arm-routes.ts";
+import { installFaults } from "./control/faults.ts";
 import { entraRoutes } from "./entra/entra-routes.ts";
 import { partnerCenterRoutes } from "./partner-center/partner-center-routes.ts";
 import { partnerCloudRoutes } from "./partner-cloud/partner-cloud-routes.ts";
@@ -91,6 +92,17 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     routerOptions: { ignoreDuplicateSlashes: true },
   });
   let baseUrl = "";
+  // Microsoft's services accept an empty body with a JSON content type (DELETE, HEAD); so does the emulator.
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+    const text = typeof body === "string" ? body : body.toString("utf8");
+    try {
+      done(null, text.trim() === "" ? undefined : (JSON.parse(text) as unknown));
+    } catch {
+      done(Object.assign(new Error("The request body is not valid JSON."), { statusCode: 400 }), undefined);
+    }
+  });
+  installFaults(app);
   entraRoutes(app, { state, key, baseUrl: () => baseUrl });
   armRoutes(app, { state, key, baseUrl: () => baseUrl });
   partnerCloudRoutes(app, { world: partnerCloud, baseUrl: () => baseUrl });

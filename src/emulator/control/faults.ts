@@ -1,0 +1,100 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+
+/**
+ * Fault injection for tests and demos: rules matched against "METHOD /route/template", applied to the next
+ * `times` matching requests (or to a seeded share of them, so a failing run replays exactly).
+ * - latency: wait `latencyMs` before handling;
+ * - status: answer `status` (429 carries Retry-After) without doing the work;
+ * - drop-after: do the work, then cut the connection before the answer is sent (the ambiguous timeout).
+ */
+const Rule = z.object({
+  route: z
+    .string()
+    .regex(/^(GET|POST|PUT|PATCH|DELETE|HEAD) \/\S*$/, "route must look like 'POST /v1/customers'"),
+  kind: z.enum(["latency", "status", "drop-after"]),
+  latencyMs: z.number().int().min(0).max(600_000).default(0),
+  status: z.number().int().min(400).max(599).default(503),
+  retryAfterSeconds: z.number().int().min(0).max(3600).default(1),
+  times: z.number().int().min(1).max(1_000_000).default(1),
+  probability: z.number().min(0).max(1).default(1),
+  seed: z.number().int().default(1),
+});
+type Rule = z.infer<typeof Rule> & { used: number; rng: () => number };
+
+/** A small deterministic generator (mulberry32), so a seed replays the same faults. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function faultBody(req: FastifyRequest, status: number, retryAfter: number) {
+  const url = req.routeOptions.url ?? "";
+  if (status === 429 && url.startsWith("/v1/"))
+    return { statusCode: 429, message: `Rate limit is exceeded. Try again in ${retryAfter} seconds.` };
+  if (url.startsWith("/v1/"))
+    return {
+      code: status * 1000,
+      description: "The service is temporarily unavailable (injected fault).",
+      data: [],
+      source: "PartnerFD",
+    };
+  return {
+    error: { code: status === 429 ? "TooManyRequests" : "InternalServerError", message: "Injected fault." },
+  };
+}
+
+export function installFaults(app: FastifyInstance) {
+  let rules: Rule[] = [];
+  const drops = new WeakSet<FastifyRequest>();
+
+  function take(req: FastifyRequest): Rule | undefined {
+    const key = `${req.method} ${req.routeOptions.url ?? ""}`;
+    for (const r of rules) {
+      if (r.route !== key || r.used >= r.times) continue;
+      if (r.probability < 1 && r.rng() >= r.probability) continue;
+      r.used++;
+      return r;
+    }
+    return undefined;
+  }
+
+  app.addHook("onRequest", async (req: FastifyRequest, reply: FastifyReply) => {
+    if ((req.routeOptions.url ?? "").startsWith("/_emulator")) return;
+    const rule = take(req);
+    if (!rule) return;
+    if (rule.kind === "latency") await new Promise((r) => setTimeout(r, rule.latencyMs));
+    else if (rule.kind === "drop-after") drops.add(req);
+    else {
+      if (rule.status === 429 || rule.status === 503)
+        void reply.header("retry-after", String(rule.retryAfterSeconds));
+      return reply.code(rule.status).send(faultBody(req, rule.status, rule.retryAfterSeconds));
+    }
+  });
+
+  app.addHook("onSend", async (req, reply, payload) => {
+    if (drops.has(req)) reply.raw.socket?.destroy();
+    return payload;
+  });
+
+  app.post<{ Body: unknown }>("/_emulator/faults", async (req, reply) => {
+    const parsed = Rule.safeParse(req.body);
+    if (!parsed.success)
+      return reply
+        .code(400)
+        .send({ error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
+    rules.push({ ...parsed.data, used: 0, rng: seeded(parsed.data.seed) });
+    return reply.code(201).send(parsed.data);
+  });
+  app.get("/_emulator/faults", () => Promise.resolve({ faults: rules.map(({ rng: _r, ...r }) => r) }));
+  app.delete("/_emulator/faults", async (_req, reply) => {
+    rules = [];
+    return reply.code(204).send();
+  });
+}
