@@ -1,8 +1,12 @@
 // Benchmarks. `npm run bench` runs all; `npm run bench -- <name>` runs one. Each ends with one JSON line of its
 // figures, so scripts can read them. Figures are ratios against a reference measured in the same command.
 import { apiBenchmark } from "./api-benchmark.ts";
+import { emulatorBenchmark } from "./emulator-benchmark.ts";
 
-const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = { api: apiBenchmark };
+const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
+  api: apiBenchmark,
+  emulator: emulatorBenchmark,
+};
 
 const wanted = process.argv.slice(2).filter((a) => a !== "--");
 const names = wanted.length ? wanted : Object.keys(benchmarks);
