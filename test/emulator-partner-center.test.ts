@@ -1,68 +1,31 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
-import https from "node:https";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { emulatorClient, type EmulatorResponse } from "./support/emulator-client.ts";
 import { startEmulator, type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
 
-type Res = {
-  status: number;
-  body: Record<string, unknown>;
-  headers: Record<string, string | string[] | undefined>;
-};
+type Res = EmulatorResponse;
 
 void describe("the emulated Partner Center (customers)", () => {
   let emu: RunningEmulator;
   let seed: DemoSeed;
-  let ca: string;
   let token: string;
 
-  function call(
+  const call = (
     method: string,
     pathname: string,
     body?: unknown,
     headers: Record<string, string> = {},
-  ): Promise<Res> {
-    return new Promise((resolve, reject) => {
-      const req = https.request(
-        `${emu.baseUrl}${pathname}`,
-        {
-          method,
-          ca,
-          headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...headers },
-        },
-        (res) => {
-          let text = "";
-          res.on("data", (c: Buffer) => (text += c.toString()));
-          res.on("end", () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              body: JSON.parse(text || "{}") as Record<string, unknown>,
-              headers: res.headers,
-            }),
-          );
-        },
-      );
-      req.on("error", reject);
-      req.end(body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body));
+  ): Promise<Res> =>
+    emulatorClient(emu).request(method, pathname, {
+      json: body,
+      headers: { authorization: `Bearer ${token}`, ...headers },
     });
-  }
 
-  async function tokenFor(scope: string): Promise<string> {
-    const form = new URLSearchParams({
-      grant_type: "client_credentials",
-      client_id: seed.clientId,
-      client_secret: seed.clientSecret,
-      scope,
-    });
-    const res = await call("POST", `/${seed.tenantId}/oauth2/v2.0/token`, form.toString(), {
-      "content-type": "application/x-www-form-urlencoded",
-    });
-    return String(res.body["access_token"]);
-  }
+  const tokenFor = (scope: string) => emulatorClient(emu).token(seed, scope);
 
   const customerBody = (prefix: string, company = `${prefix} Ltd`) => ({
     companyProfile: { domain: `${prefix}.onmicrosoft.com` },
@@ -92,7 +55,6 @@ void describe("the emulated Partner Center (customers)", () => {
     const seeded = emu.seedDemo();
     assert.ok(seeded);
     seed = seeded;
-    ca = readFileSync(emu.caPath, "utf8");
     token = await tokenFor("https://api.partnercenter.microsoft.com/.default");
   });
   after(async () => {

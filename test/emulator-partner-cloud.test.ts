@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
-import https from "node:https";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { emulatorClient } from "./support/emulator-client.ts";
 import { startEmulator, type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
 
 type Res = { status: number; body: Record<string, unknown> };
@@ -12,7 +11,6 @@ type Res = { status: number; body: Record<string, unknown> };
 void describe("the emulated partner cloud (API v2)", () => {
   let emu: RunningEmulator;
   let seed: DemoSeed;
-  let ca: string;
 
   before(async () => {
     emu = await startEmulator({
@@ -23,39 +21,16 @@ void describe("the emulated partner cloud (API v2)", () => {
     const seeded = emu.seedDemo();
     assert.ok(seeded);
     seed = seeded;
-    ca = readFileSync(emu.caPath, "utf8");
   });
   after(async () => {
     await emu.close();
   });
 
-  function call(method: string, pathname: string, body?: unknown, token?: string): Promise<Res> {
-    return new Promise((resolve, reject) => {
-      const req = https.request(
-        `${emu.baseUrl}${pathname}`,
-        {
-          method,
-          ca,
-          headers: {
-            "content-type": "application/json",
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-          },
-        },
-        (res) => {
-          let text = "";
-          res.on("data", (c: Buffer) => (text += c.toString()));
-          res.on("end", () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              body: JSON.parse(text || "{}") as Record<string, unknown>,
-            }),
-          );
-        },
-      );
-      req.on("error", reject);
-      req.end(body === undefined ? undefined : JSON.stringify(body));
+  const call = (method: string, pathname: string, body?: unknown, token?: string): Promise<Res> =>
+    emulatorClient(emu).request(method, pathname, {
+      json: body,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
     });
-  }
 
   async function login(
     username = seed.partnerCloud.userName,

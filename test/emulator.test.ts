@@ -1,16 +1,12 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { createPublicKey, verify } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
-import https from "node:https";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { after, before, describe, test } from "node:test";
+import { emulatorClient } from "./support/emulator-client.ts";
 import { startEmulator, type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
-
-const run = promisify(execFile);
 
 type Probe =
   { ok: true; token: string; expiresOnTimestamp: number } | { ok: false; name: string; message: string };
@@ -18,7 +14,11 @@ type Probe =
 void describe("the emulator with Microsoft's own SDKs", () => {
   let emu: RunningEmulator;
   let seed: DemoSeed;
-  let ca: string;
+  let connection: ReturnType<typeof emulatorClient> | undefined;
+  const client = () => {
+    if (!connection) throw new Error("the emulator has not started");
+    return connection;
+  };
 
   before(async () => {
     emu = await startEmulator({
@@ -29,7 +29,7 @@ void describe("the emulator with Microsoft's own SDKs", () => {
     const seeded = emu.seedDemo();
     assert.ok(seeded);
     seed = seeded;
-    ca = readFileSync(emu.caPath, "utf8");
+    connection = emulatorClient(emu);
   });
   after(async () => {
     await emu.close();
@@ -37,55 +37,17 @@ void describe("the emulator with Microsoft's own SDKs", () => {
 
   /** Microsoft's SDK in a child process that trusts the emulator's CA, as a deployment would. */
   async function sdkToken(secret: string, scope: string, tenant = seed.tenantId): Promise<Probe> {
-    const { stdout } = await run(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        "test/support/azure-identity-probe.ts",
-        emu.baseUrl,
-        tenant,
-        seed.clientId,
-        secret,
-        scope,
-      ],
-      { env: { ...process.env, NODE_EXTRA_CA_CERTS: emu.caPath }, timeout: 60_000 },
-    );
-    return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Probe;
+    return (await client().probe("test/support/azure-identity-probe.ts", [
+      tenant,
+      seed.clientId,
+      secret,
+      scope,
+    ])) as Probe;
   }
 
-  function post(
-    pathname: string,
-    form: Record<string, string>,
-  ): Promise<{ status: number; body: Record<string, unknown> }> {
-    return new Promise((resolve, reject) => {
-      const req = https.request(
-        `${emu.baseUrl}${pathname}`,
-        { method: "POST", ca, headers: { "content-type": "application/x-www-form-urlencoded" } },
-        (res) => {
-          let text = "";
-          res.on("data", (c: Buffer) => (text += c.toString()));
-          res.on("end", () =>
-            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }),
-          );
-        },
-      );
-      req.on("error", reject);
-      req.end(new URLSearchParams(form).toString());
-    });
-  }
-
-  function getJson(pathname: string): Promise<Record<string, unknown>> {
-    return new Promise((resolve, reject) => {
-      https
-        .get(`${emu.baseUrl}${pathname}`, { ca }, (res) => {
-          let text = "";
-          res.on("data", (c: Buffer) => (text += c.toString()));
-          res.on("end", () => resolve(JSON.parse(text) as Record<string, unknown>));
-        })
-        .on("error", reject);
-    });
-  }
+  const post = (pathname: string, form: Record<string, string>) =>
+    client().request("POST", pathname, { form });
+  const getJson = async (pathname: string) => (await client().request("GET", pathname)).body;
 
   void test("@azure/identity's ClientSecretCredential gets an RS256 token the published keys verify, for the resource it asked", async () => {
     const got = await sdkToken(seed.clientSecret, "https://management.azure.com/.default");
@@ -173,22 +135,13 @@ void describe("the emulator with Microsoft's own SDKs", () => {
   });
 
   void test("@azure/arm-resources and arm-resources-subscriptions list subscriptions and create, list, get and delete a resource group", async () => {
-    const { stdout } = await run(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        "test/support/azure-arm-probe.ts",
-        emu.baseUrl,
-        seed.tenantId,
-        seed.clientId,
-        seed.clientSecret,
-        seed.subscriptionId,
-      ],
-      { env: { ...process.env, NODE_EXTRA_CA_CERTS: emu.caPath }, timeout: 60_000 },
-    );
-    const got = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
-    assert.equal(got["ok"], true, stdout);
+    const got = await client().probe("test/support/azure-arm-probe.ts", [
+      seed.tenantId,
+      seed.clientId,
+      seed.clientSecret,
+      seed.subscriptionId,
+    ]);
+    assert.equal(got["ok"], true, JSON.stringify(got));
     assert.deepEqual(got["subscriptions"], [`${seed.subscriptionId}:Partner Cloud demo:Enabled`]);
     assert.deepEqual(got["created"], {
       id: `/subscriptions/${seed.subscriptionId}/resourceGroups/rg-Probe`,
@@ -201,22 +154,13 @@ void describe("the emulator with Microsoft's own SDKs", () => {
   });
 
   void test("@azure/arm-authorization creates a role assignment under a name we choose, repeats it harmlessly, and meets 409 for the same grant under another name", async () => {
-    const { stdout } = await run(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        "test/support/azure-authorization-probe.ts",
-        emu.baseUrl,
-        seed.tenantId,
-        seed.clientId,
-        seed.clientSecret,
-        seed.subscriptionId,
-      ],
-      { env: { ...process.env, NODE_EXTRA_CA_CERTS: emu.caPath }, timeout: 60_000 },
-    );
-    const got = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
-    assert.equal(got["ok"], true, stdout);
+    const got = await client().probe("test/support/azure-authorization-probe.ts", [
+      seed.tenantId,
+      seed.clientId,
+      seed.clientSecret,
+      seed.subscriptionId,
+    ]);
+    assert.equal(got["ok"], true, JSON.stringify(got));
     assert.equal(got["created"], got["name"]);
     assert.equal(got["createdScope"], `/subscriptions/${seed.subscriptionId}`);
     assert.equal(got["repeated"], got["name"], "the same PUT again is accepted");
@@ -227,22 +171,13 @@ void describe("the emulator with Microsoft's own SDKs", () => {
   });
 
   void test("@azure/arm-policy assigns 'Allowed resource types', and ARM then refuses other types with RequestDisallowedByPolicy", async () => {
-    const { stdout } = await run(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        "test/support/azure-policy-probe.ts",
-        emu.baseUrl,
-        seed.tenantId,
-        seed.clientId,
-        seed.clientSecret,
-        seed.subscriptionId,
-      ],
-      { env: { ...process.env, NODE_EXTRA_CA_CERTS: emu.caPath }, timeout: 60_000 },
-    );
-    const got = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
-    assert.equal(got["ok"], true, stdout);
+    const got = await client().probe("test/support/azure-policy-probe.ts", [
+      seed.tenantId,
+      seed.clientId,
+      seed.clientSecret,
+      seed.subscriptionId,
+    ]);
+    assert.equal(got["ok"], true, JSON.stringify(got));
     assert.equal(got["definition"], "Allowed resource types");
     assert.equal(got["assignmentScope"], `/subscriptions/${seed.subscriptionId}`);
     assert.equal(
@@ -268,27 +203,12 @@ void describe("the emulator with Microsoft's own SDKs", () => {
     });
     const tokenOf = (b: Record<string, unknown>) =>
       typeof b["access_token"] === "string" ? b["access_token"] : "";
-    const call = (pathname: string, token?: string) =>
-      new Promise<{ status: number; body: { error?: { code: string; message: string } } }>(
-        (resolve, reject) => {
-          https
-            .get(
-              `${emu.baseUrl}${pathname}`,
-              { ca, headers: token ? { authorization: `Bearer ${token}` } : {} },
-              (res) => {
-                let text = "";
-                res.on("data", (c: Buffer) => (text += c.toString()));
-                res.on("end", () =>
-                  resolve({
-                    status: res.statusCode ?? 0,
-                    body: JSON.parse(text || "{}") as { error?: { code: string; message: string } },
-                  }),
-                );
-              },
-            )
-            .on("error", reject);
-        },
-      );
+    const call = async (pathname: string, token?: string) => {
+      const res = await client().request("GET", pathname, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+      return { status: res.status, body: res.body as { error?: { code: string; message: string } } };
+    };
     const wrongAudience = await call("/subscriptions?api-version=2022-12-01", tokenOf(graphToken.body));
     assert.equal(wrongAudience.status, 401);
     assert.equal(wrongAudience.body.error?.code, "InvalidAuthenticationTokenAudience");

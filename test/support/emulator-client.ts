@@ -1,0 +1,85 @@
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import https from "node:https";
+import type { IncomingHttpHeaders } from "node:http";
+import { promisify } from "node:util";
+import type { RunningEmulator } from "../../src/emulator/index.ts";
+
+const run = promisify(execFile);
+
+export type EmulatorResponse = {
+  status: number;
+  body: Record<string, unknown>;
+  headers: IncomingHttpHeaders;
+};
+
+/**
+ * How tests reach a running emulator: HTTPS requests that trust its CA, and Microsoft's SDKs run by a probe script
+ * in a child process (NODE_EXTRA_CA_CERTS is read only at process start), whose last stdout line is JSON.
+ */
+export function emulatorClient(emu: RunningEmulator) {
+  const ca = readFileSync(emu.caPath, "utf8");
+
+  function request(
+    method: string,
+    pathname: string,
+    opts: { json?: unknown; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<EmulatorResponse> {
+    const payload =
+      opts.form !== undefined
+        ? new URLSearchParams(opts.form).toString()
+        : opts.json === undefined
+          ? undefined
+          : JSON.stringify(opts.json);
+    const contentType = opts.form !== undefined ? "application/x-www-form-urlencoded" : "application/json";
+    return new Promise((resolve, reject) => {
+      const req = https.request(
+        `${emu.baseUrl}${pathname}`,
+        { method, ca, headers: { "content-type": contentType, ...opts.headers } },
+        (res) => {
+          let text = "";
+          res.on("data", (c: Buffer) => (text += c.toString()));
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: JSON.parse(text || "{}") as Record<string, unknown>,
+              headers: res.headers,
+            }),
+          );
+        },
+      );
+      req.on("error", reject);
+      req.end(payload);
+    });
+  }
+
+  return {
+    ca,
+    request,
+
+    /** A client-credentials token straight from the token endpoint. */
+    async token(
+      app: { tenantId: string; clientId: string; clientSecret: string },
+      scope: string,
+    ): Promise<string> {
+      const res = await request("POST", `/${app.tenantId}/oauth2/v2.0/token`, {
+        form: {
+          grant_type: "client_credentials",
+          client_id: app.clientId,
+          client_secret: app.clientSecret,
+          scope,
+        },
+      });
+      const token = res.body["access_token"];
+      return typeof token === "string" ? token : "";
+    },
+
+    async probe(script: string, args: string[]): Promise<Record<string, unknown>> {
+      const { stdout } = await run(process.execPath, ["--import", "tsx", script, emu.baseUrl, ...args], {
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: emu.caPath },
+        timeout: 60_000,
+      });
+      return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
+    },
+  };
+}
