@@ -1,6 +1,6 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Executor } from "../../platform/db/types.ts";
-import { costCenterAdmins, users, workspaceMembers, workspaces } from "./tables.ts";
+import { users } from "./tables.ts";
 
 export type OrgRole = "admin" | "member";
 export type WorkspaceRole = "visitor" | "user" | "author" | "admin";
@@ -20,20 +20,30 @@ export type Principal = {
   readonly administersTeamWorkspace: boolean;
 };
 
+/** Loads a user with their cost-center and workspace roles in one round trip: it runs on every request. */
 export async function loadPrincipal(db: Executor, userId: string): Promise<Principal | null> {
-  const [u] = await db.select().from(users).where(eq(users.id, userId));
+  const [u] = await db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      isOperator: users.isOperator,
+      orgId: users.orgId,
+      orgRole: users.orgRole,
+      status: users.status,
+      // Written out with table names: drizzle leaves columns unqualified in a one-table select.
+      costCenterIds: sql<
+        string[] | null
+      >`(SELECT array_agg(a.cost_center_id) FROM cost_center_admins a WHERE a.user_id = users.id)`,
+      memberships: sql<[string, WorkspaceRole, "personal" | "team"][] | null>`(
+        SELECT json_agg(json_build_array(m.workspace_id, m.role, w.kind))
+        FROM workspace_members m JOIN workspaces w ON w.id = m.workspace_id
+        WHERE m.user_id = users.id)`,
+    })
+    .from(users)
+    .where(eq(users.id, userId));
   if (!u) return null;
-  const [ccs, wss] = await Promise.all([
-    db
-      .select({ id: costCenterAdmins.costCenterId })
-      .from(costCenterAdmins)
-      .where(eq(costCenterAdmins.userId, userId)),
-    db
-      .select({ id: workspaceMembers.workspaceId, role: workspaceMembers.role, kind: workspaces.kind })
-      .from(workspaceMembers)
-      .innerJoin(workspaces, eq(workspaces.id, workspaceMembers.workspaceId))
-      .where(eq(workspaceMembers.userId, userId)),
-  ]);
+  const memberships = u.memberships ?? [];
   return {
     userId: u.id,
     email: u.email,
@@ -42,8 +52,8 @@ export async function loadPrincipal(db: Executor, userId: string): Promise<Princ
     orgId: u.orgId,
     orgRole: u.orgRole,
     status: u.status,
-    costCenterAdminOf: new Set(ccs.map((c) => c.id)),
-    workspaceRoles: new Map(wss.map((w) => [w.id, w.role])),
-    administersTeamWorkspace: wss.some((w) => w.kind === "team" && w.role === "admin"),
+    costCenterAdminOf: new Set(u.costCenterIds ?? []),
+    workspaceRoles: new Map(memberships.map(([id, role]) => [id, role])),
+    administersTeamWorkspace: memberships.some(([, role, kind]) => kind === "team" && role === "admin"),
   };
 }
