@@ -79,13 +79,18 @@ for (const backend of backends()) {
       );
       const ctx = (await h.request(ccAdmin, "GET", "/api/v1/me/contexts")).json() as {
         costCenters: { id: string }[];
-        workspaces: { id: string; costCenterId: string }[];
+        workspaces: { id: string; costCenterId: string; kind: string }[];
       };
       assert.deepEqual(
         ctx.costCenters.map((c) => c.id),
         [w.cc1.id],
       );
-      assert.ok(ctx.workspaces.every((x) => x.costCenterId === w.cc1.id || x.id.length > 0));
+      const outside = ctx.workspaces.filter((x) => x.costCenterId !== w.cc1.id);
+      assert.deepEqual(
+        outside.map((x) => x.kind),
+        ["personal"],
+        "besides cc1's workspaces, only their own personal workspace is offered",
+      );
       assert.ok(!ctx.workspaces.some((x) => x.id === w.ws2.id), "cc2's workspace is not offered");
     });
 
