@@ -44,6 +44,29 @@ for (const backend of backends()) {
       assert.equal(dup.status, 409, "names are unique regardless of case");
     });
 
+    void test("an organization's counts match its lists, in the list of organizations and alone", async () => {
+      const op = await h.sessionFor(w.ids.operator);
+      const size = async (url: string) =>
+        ((await h.request(op, "GET", `${url}?limit=200`)).json() as Page<unknown>).items.length;
+      const expected = {
+        costCenterCount: await size(`/api/v1/organizations/${w.orgA.id}/cost-centers`),
+        workspaceCount: await size(`/api/v1/organizations/${w.orgA.id}/workspaces`),
+        userCount: await size(`/api/v1/organizations/${w.orgA.id}/users`),
+      };
+      assert.deepEqual(expected, { costCenterCount: 3, workspaceCount: 10, userCount: 8 });
+      const alone = (await h.request(op, "GET", `/api/v1/organizations/${w.orgA.id}`)).json() as Record<
+        string,
+        unknown
+      >;
+      const listed = (
+        (await h.request(op, "GET", "/api/v1/organizations")).json() as Page<Record<string, unknown>>
+      ).items.find((o) => o["id"] === w.orgA.id);
+      for (const [k, v] of Object.entries(expected)) {
+        assert.equal(alone[k], v, k);
+        assert.equal(listed?.[k], v, k);
+      }
+    });
+
     void test("a cost center holding workspaces cannot be deleted; an empty one can", async () => {
       const busy = await h.request(admin, "DELETE", `/api/v1/cost-centers/${w.cc2.id}`);
       assert.equal(busy.status, 409);

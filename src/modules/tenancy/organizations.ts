@@ -1,4 +1,4 @@
-import { and, count, eq, gt } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import { isUniqueViolation } from "../../platform/db/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { pageOf, type Page, type PageOf } from "../../platform/pagination.ts";
@@ -7,7 +7,7 @@ import { inOrg, isOrgAdmin } from "./access.ts";
 import type { Caller } from "./caller.ts";
 import type { TenancyDeps } from "./deps.ts";
 import { tenancyErrors, type TenancyError } from "./errors.ts";
-import { costCenters, organizations, users, workspaces } from "./tables.ts";
+import { costCenters, organizations } from "./tables.ts";
 
 export type Organization = {
   id: string;
@@ -23,28 +23,22 @@ export const DEFAULT_COST_CENTER_NAME = "Default";
 export function createOrganizations(deps: TenancyDeps) {
   const { db } = deps;
 
-  async function withCounts(org: typeof organizations.$inferSelect): Promise<Organization> {
-    const [[cc], [ws], [us]] = await Promise.all([
-      db.select({ n: count() }).from(costCenters).where(eq(costCenters.orgId, org.id)),
-      db.select({ n: count() }).from(workspaces).where(eq(workspaces.orgId, org.id)),
-      db.select({ n: count() }).from(users).where(eq(users.orgId, org.id)),
-    ]);
-    return {
-      id: org.id,
-      name: org.name,
-      createdAt: org.createdAt,
-      costCenterCount: cc?.n ?? 0,
-      workspaceCount: ws?.n ?? 0,
-      userCount: us?.n ?? 0,
-    };
-  }
+  /** An organization with its counts, in one query: written out with table names, as the select is on one table. */
+  const withCounts = {
+    id: organizations.id,
+    name: organizations.name,
+    createdAt: organizations.createdAt,
+    costCenterCount: sql<number>`(SELECT count(*)::int FROM cost_centers c WHERE c.org_id = organizations.id)`,
+    workspaceCount: sql<number>`(SELECT count(*)::int FROM workspaces w WHERE w.org_id = organizations.id)`,
+    userCount: sql<number>`(SELECT count(*)::int FROM users u WHERE u.org_id = organizations.id)`,
+  };
 
   return {
     async list(caller: Caller, page: Page): Promise<PageOf<Organization>> {
       const p = caller.principal;
       if (!p.isOperator && !p.orgId) return { items: [], nextCursor: null };
       const rows = await db
-        .select()
+        .select(withCounts)
         .from(organizations)
         .where(
           and(
@@ -54,8 +48,7 @@ export function createOrganizations(deps: TenancyDeps) {
         )
         .orderBy(organizations.id)
         .limit(page.limit + 1);
-      const cut = pageOf(rows, page.limit, (r) => r.id);
-      return { items: await Promise.all(cut.items.map(withCounts)), nextCursor: cut.nextCursor };
+      return pageOf(rows, page.limit, (r) => r.id);
     },
 
     async create(caller: Caller, input: { name: string }): Promise<Result<Organization, TenancyError>> {
@@ -91,14 +84,20 @@ export function createOrganizations(deps: TenancyDeps) {
         if (isUniqueViolation(e)) return err(tenancyErrors.nameTaken("organization", input.name));
         throw e;
       }
-      return ok(await withCounts(org));
+      return ok({
+        id: org.id,
+        name: org.name,
+        createdAt: at,
+        costCenterCount: 1,
+        workspaceCount: 0,
+        userCount: 0,
+      });
     },
 
     async get(caller: Caller, id: string): Promise<Result<Organization, TenancyError>> {
       if (!inOrg(caller.principal, id)) return err(tenancyErrors.notFound("organization", id));
-      const [org] = await db.select().from(organizations).where(eq(organizations.id, id));
-      if (!org) return err(tenancyErrors.notFound("organization", id));
-      return ok(await withCounts(org));
+      const [org] = await db.select(withCounts).from(organizations).where(eq(organizations.id, id));
+      return org ? ok(org) : err(tenancyErrors.notFound("organization", id));
     },
 
     async rename(
