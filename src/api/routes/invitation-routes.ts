@@ -18,7 +18,7 @@ import {
   text,
   workspaceRole,
 } from "../schemas.ts";
-import { setSessionCookie } from "../session-cookie.ts";
+import { createSessionReply } from "../session-reply.ts";
 import { orgParams } from "./organization-routes.ts";
 
 const token = z
@@ -26,7 +26,8 @@ const token = z
   .regex(/^pci_[A-Za-z0-9_-]{43}$/, "token must be the one in the invitation link; copy the whole link");
 
 export function invitationRoutes(app: App, deps: ApiDeps): void {
-  const { tenancy, identity, config } = deps;
+  const { tenancy, identity } = deps;
+  const sessionReply = createSessionReply(deps);
 
   app.get(
     "/api/v1/organizations/:orgId/invitations",
@@ -135,16 +136,7 @@ export function invitationRoutes(app: App, deps: ApiDeps): void {
         await identity.invitationGuard.fail(req.ip);
         return sendError(req, reply, accepted.error);
       }
-      const started = await identity.sessions.start(accepted.value.userId, "invitation", {
-        ip: req.ip,
-        userAgent: req.headers["user-agent"] ?? null,
-        requestId: req.id,
-      });
-      setSessionCookie(reply, config, started.secret, started.session.expiresAt);
-      const user = await tenancy.users.byId(accepted.value.userId);
-      if (!user) throw new Error(`user ${accepted.value.userId} not found after accepting an invitation`);
-      const { csrfToken, expiresAt, idleExpiresAt } = started.session;
-      return reply.code(201).send({ user, csrfToken, expiresAt, idleExpiresAt });
+      return sessionReply.open(req, reply, accepted.value.userId, "invitation", 201);
     },
   );
 }

@@ -5,41 +5,13 @@ import type { ApiDeps, App } from "../context.ts";
 import { notAuthenticated, sendError } from "../http-errors.ts";
 import { callerOf, respond } from "../respond.ts";
 import { email, errorResponses, password, SessionSchema, strict, text } from "../schemas.ts";
-import { clearSessionCookie, setSessionCookie } from "../session-cookie.ts";
-import type { FastifyReply, FastifyRequest } from "fastify";
-import type { SessionInfo } from "../../modules/identity/index.ts";
+import { clearSessionCookie } from "../session-cookie.ts";
+import { clientOf, createSessionReply } from "../session-reply.ts";
 
 /** First-run setup, sign-in, the current session and sign-out. */
 export function sessionRoutes(app: App, deps: ApiDeps): void {
   const { tenancy, identity, config } = deps;
-  const client = (req: FastifyRequest) => ({
-    ip: req.ip,
-    userAgent: req.headers["user-agent"] ?? null,
-    requestId: req.id,
-  });
-
-  async function sessionBody(userId: string, session: SessionInfo) {
-    const user = await tenancy.users.byId(userId);
-    if (!user) throw new Error(`user ${userId} has a session but no record`);
-    return {
-      user,
-      csrfToken: session.csrfToken,
-      expiresAt: session.expiresAt,
-      idleExpiresAt: session.idleExpiresAt,
-    };
-  }
-
-  async function openSession(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    userId: string,
-    method: string,
-    status: number,
-  ) {
-    const started = await identity.sessions.start(userId, method, client(req));
-    setSessionCookie(reply, config, started.secret, started.session.expiresAt);
-    return reply.code(status).send(await sessionBody(userId, started.session));
-  }
+  const sessionReply = createSessionReply(deps);
 
   app.get(
     "/api/v1/setup",
@@ -79,7 +51,7 @@ export function sessionRoutes(app: App, deps: ApiDeps): void {
         req.id,
       );
       if (!done.ok) return sendError(req, reply, done.error);
-      return openSession(req, reply, done.value.userId, "setup", 201);
+      return sessionReply.open(req, reply, done.value.userId, "setup", 201);
     },
   );
 
@@ -99,10 +71,9 @@ export function sessionRoutes(app: App, deps: ApiDeps): void {
       },
     },
     async (req, reply) => {
-      const signed = await identity.sessions.signIn(req.body, client(req));
+      const signed = await identity.sessions.signIn(req.body, clientOf(req));
       if (!signed.ok) return sendError(req, reply, signed.error);
-      setSessionCookie(reply, config, signed.value.secret, signed.value.session.expiresAt);
-      return reply.send(await sessionBody(signed.value.session.userId, signed.value.session));
+      return sessionReply.send(reply, signed.value, 200);
     },
   );
 
@@ -119,7 +90,7 @@ export function sessionRoutes(app: App, deps: ApiDeps): void {
     },
     async (req, reply) => {
       if (!req.caller || !req.session) return sendError(req, reply, notAuthenticated());
-      return reply.send(await sessionBody(req.caller.principal.userId, req.session));
+      return reply.send(await sessionReply.body(req.caller.principal.userId, req.session));
     },
   );
 
