@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { decodeCursor, encodeCursor } from "../../platform/pagination.ts";
-import { appError, err, ok } from "../../platform/result.ts";
-import { inOrg, isOrgAdmin } from "../../modules/tenancy/index.ts";
+import { ok } from "../../platform/result.ts";
+import { requireOrgAdmin } from "../../modules/tenancy/index.ts";
 import type { ApiDeps, App } from "../context.ts";
 import { callerOf, respond } from "../respond.ts";
 import { AuditEventSchema, errorResponses, pageOfSchema, pageQuery } from "../schemas.ts";
@@ -54,25 +54,9 @@ export function auditRoutes(app: App, deps: ApiDeps): void {
       },
     },
     async (req, reply) => {
-      const p = callerOf(req).principal;
       const { orgId } = req.params;
-      if (!inOrg(p, orgId))
-        return respond(
-          req,
-          reply,
-          err(
-            appError(
-              "not_found",
-              `No organization with id ${orgId} exists, or you cannot see it. Check the id.`,
-            ),
-          ),
-        );
-      if (!isOrgAdmin(p, orgId))
-        return respond(
-          req,
-          reply,
-          err(appError("forbidden", "Only organization administrators read the audit log.")),
-        );
+      const allowed = requireOrgAdmin(callerOf(req).principal, orgId, "the audit log");
+      if (!allowed.ok) return respond(req, reply, allowed);
       return page(req, reply, req.query, orgId);
     },
   );

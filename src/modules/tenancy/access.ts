@@ -1,3 +1,5 @@
+import { err, ok, type Result } from "../../platform/result.ts";
+import { tenancyErrors, type TenancyError } from "./errors.ts";
 import type { Principal } from "./principal.ts";
 
 /**
@@ -25,3 +27,14 @@ export const canSeeWorkspace = (p: Principal, ws: WorkspaceRef): boolean =>
 /** Org admins and cost-center admins manage people; workspace admins need the directory to add members. */
 export const canListUsers = (p: Principal, orgId: string): boolean =>
   isOrgAdmin(p, orgId) || (p.orgId === orgId && (p.costCenterAdminOf.size > 0 || p.administersTeamWorkspace));
+
+/**
+ * For reads of organization-wide records kept by other modules (the audit log): the organization must exist for
+ * the caller (else not_found) and the caller must administer it (else forbidden, saying `what` is theirs to read).
+ */
+export function requireOrgAdmin(p: Principal, orgId: string, what: string): Result<null, TenancyError> {
+  if (!inOrg(p, orgId)) return err(tenancyErrors.notFound("organization", orgId));
+  if (!isOrgAdmin(p, orgId))
+    return err(tenancyErrors.forbidden(`Only organization administrators read ${what}.`));
+  return ok(null);
+}

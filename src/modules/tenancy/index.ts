@@ -33,4 +33,4 @@ export type { Workspace, Member } from "./workspaces.ts";
 export type { User } from "./users.ts";
 export type { Invitation } from "./invitations.ts";
 export type { Contexts } from "./contexts.ts";
-export { inOrg, isOrgAdmin } from "./access.ts";
+export { requireOrgAdmin } from "./access.ts";
