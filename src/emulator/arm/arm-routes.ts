@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { armError } from "./arm-error.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { verifyBearer, type TokenClaims } from "../entra/verify-token.ts";
 import type { SigningKey } from "../entra/signing-key.ts";
@@ -7,11 +8,6 @@ import { roleAssignmentRoutes } from "./role-assignment-routes.ts";
 import type { EmulatedResourceGroup, EmulatedSubscription, EmulatorState } from "../state/emulator-state.ts";
 
 const RG_NAME = /^[-\w.()]{1,90}$/;
-
-/** ARM's error body (C6). */
-function armError(reply: FastifyReply, status: number, code: string, message: string) {
-  return reply.code(status).send({ error: { code, message } });
-}
 
 const subscriptionView = (s: EmulatedSubscription) => ({
   id: `/subscriptions/${s.subscriptionId}`,

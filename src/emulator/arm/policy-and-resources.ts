@@ -1,3 +1,4 @@
+import { armError } from "./arm-error.ts";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { EmulatedPolicyAssignment, EmulatedResource, EmulatorState } from "../state/emulator-state.ts";
 import { builtInPolicies } from "./built-in-policies.ts";
@@ -26,9 +27,6 @@ type ResourceBody = {
   tags?: Record<string, string>;
   properties?: Record<string, unknown>;
 };
-
-const armError = (reply: FastifyReply, status: number, error: Record<string, unknown>) =>
-  reply.code(status).send({ error });
 
 const assignmentView = (a: EmulatedPolicyAssignment) => ({
   id: `${a.scope}/providers/Microsoft.Authorization/policyAssignments/${a.name}`,
@@ -115,10 +113,12 @@ export function createPolicyAndResources(state: EmulatorState) {
         const a = state.policyAssignment(scope, name);
         await (a
           ? reply.send(assignmentView(a))
-          : armError(reply, 404, {
-              code: "PolicyAssignmentNotFound",
-              message: `The policy assignment '${name}' is not found.`,
-            }));
+          : armError(
+              reply,
+              404,
+              "PolicyAssignmentNotFound",
+              `The policy assignment '${name}' is not found.`,
+            ));
         return true;
       }
       if (method === "DELETE") {
@@ -130,10 +130,12 @@ export function createPolicyAndResources(state: EmulatorState) {
       const props = (req.body as AssignmentBody | undefined)?.properties;
       const guid = props?.policyDefinitionId?.split("/").at(-1)?.toLowerCase() ?? "";
       if (!props?.policyDefinitionId || !builtInPolicies[guid]) {
-        await armError(reply, 404, {
-          code: "PolicyDefinitionNotFound",
-          message: `The policy definition '${guid}' could not be found.`,
-        });
+        await armError(
+          reply,
+          404,
+          "PolicyDefinitionNotFound",
+          `The policy definition '${guid}' could not be found.`,
+        );
         return true;
       }
       const a: EmulatedPolicyAssignment = {
@@ -154,10 +156,7 @@ export function createPolicyAndResources(state: EmulatorState) {
     const rg = res.groups["rg"] ?? "";
     const group = state.resourceGroup(req.params.sub, rg);
     if (!group) {
-      await armError(reply, 404, {
-        code: "ResourceGroupNotFound",
-        message: `Resource group '${rg}' could not be found.`,
-      });
+      await armError(reply, 404, "ResourceGroupNotFound", `Resource group '${rg}' could not be found.`);
       return true;
     }
     const type = `${NAMESPACES[(res.groups["ns"] ?? "").toLowerCase()] ?? ""}/${res.groups["type"] ?? ""}`;
@@ -173,10 +172,12 @@ export function createPolicyAndResources(state: EmulatorState) {
       const r = state.resource(id);
       await (r
         ? reply.send(resourceView(r))
-        : armError(reply, 404, {
-            code: "ResourceNotFound",
-            message: `The Resource '${type}/${name}' under resource group '${group.name}' was not found.`,
-          }));
+        : armError(
+            reply,
+            404,
+            "ResourceNotFound",
+            `The Resource '${type}/${name}' under resource group '${group.name}' was not found.`,
+          ));
       return true;
     }
     if (method === "DELETE") {
@@ -187,7 +188,10 @@ export function createPolicyAndResources(state: EmulatorState) {
     const location = body.location ?? group.location;
     const denied = policyViolation(id, name, type, location);
     if (denied) {
-      await armError(reply, 403, denied);
+      await armError(reply, 403, denied.code, denied.message, {
+        target: denied.target,
+        additionalInfo: denied.additionalInfo,
+      });
       return true;
     }
     const r: EmulatedResource = {

@@ -1,3 +1,4 @@
+import { armError } from "./arm-error.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { EmulatedRoleAssignment, EmulatorState } from "../state/emulator-state.ts";
 import { builtInRoles } from "./built-in-roles.ts";
@@ -9,9 +10,6 @@ const AUTHZ =
 
 type Body =
   { properties?: { roleDefinitionId?: string; principalId?: string; principalType?: string } } | undefined;
-
-const armError = (reply: FastifyReply, status: number, code: string, message: string) =>
-  reply.code(status).send({ error: { code, message } });
 
 const view = (r: EmulatedRoleAssignment) => ({
   id: `${r.scope}/providers/Microsoft.Authorization/roleAssignments/${r.name}`,
