@@ -1,4 +1,5 @@
-import { bigserial, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigserial, index, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { ts } from "../../platform/db/columns.ts";
 
 /**
  * The append-only audit log. A trigger (migration 0001) refuses UPDATE, DELETE and TRUNCATE; each row carries the
@@ -9,7 +10,7 @@ export const auditEvents = pgTable(
   {
     seq: bigserial("seq", { mode: "number" }).primaryKey(),
     id: text("id").notNull().unique(),
-    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    at: ts("at").notNull(),
     actorId: text("actor_id"),
     actorEmail: text("actor_email"),
     actorKind: text("actor_kind", { enum: ["user", "token", "system"] }).notNull(),

@@ -1,6 +1,5 @@
-import { bigserial, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+import { bigserial, index, pgTable, text } from "drizzle-orm/pg-core";
+import { ts } from "../../platform/db/columns.ts";
 
 /** Server-side sessions. The cookie holds a random secret; only its SHA-256 is stored. */
 export const sessions = pgTable(

@@ -1,6 +1,5 @@
-import { index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+import { index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { ts } from "../../platform/db/columns.ts";
 
 /**
  * Mail waiting to be sent. Rows are written in the same transaction as the change that causes them (an invitation),
