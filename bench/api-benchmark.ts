@@ -1,9 +1,8 @@
 import os from "node:os";
 import { mkdtemp } from "node:fs/promises";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
-import pg from "pg";
+import { scratchPostgres } from "../test/support/databases.ts";
 import { startProduct } from "../test/support/product-process.ts";
 
 const CONNECTIONS = 20;
@@ -30,14 +29,9 @@ async function load(
  */
 export async function apiBenchmark(): Promise<Record<string, unknown>> {
   const base = process.env["DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
-  const dbName = `pc_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(base);
-  url.pathname = `/${dbName}`;
+  const scratch = await scratchPostgres(base, "pc_bench");
   const server = await startProduct(["server"], {
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: scratch.url,
     DATA_DIR: await mkdtemp(path.join(os.tmpdir(), "pc-bench-")),
     LOG_LEVEL: "warn",
   });
@@ -95,7 +89,6 @@ export async function apiBenchmark(): Promise<Record<string, unknown>> {
     };
   } finally {
     await server.stop();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
   }
 }

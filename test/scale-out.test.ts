@@ -1,33 +1,15 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { test } from "node:test";
-import pg from "pg";
 import { readdir } from "node:fs/promises";
 import { migrationsFolder, openDatabase, type Database } from "../src/platform/db/open-database.ts";
 import type { Mailer, OutgoingMail } from "../src/integrations/mail/index.ts";
+import { scratchPostgres } from "./support/databases.ts";
 import { createHarness, must, passwordHash } from "./support/harness.ts";
 
 const base = process.env["DATABASE_URL"];
 const skip = base ? false : "needs PostgreSQL: set DATABASE_URL";
 
-async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `pc_scale_${randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base ?? "");
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
+const scratchDatabase = () => scratchPostgres(base ?? "", "pc_scale");
 
 void test(
   "processes starting together on one PostgreSQL database migrate it once and then share sessions",

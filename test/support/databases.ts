@@ -25,27 +25,39 @@ const pglite: Backend = {
   open: async () => openDatabase({ kind: "pglite-memory", loadDataDir: await pgliteTemplate() }),
 };
 
-/** A scratch database on the server DATABASE_URL names, dropped when closed. */
+/** An empty database of its own on the server `url` names (created from a connection to it), and how to drop it. */
+export async function scratchPostgres(
+  url: string,
+  prefix = "pc_test",
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  const run = async (statement: string) => {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(statement);
+    } finally {
+      await admin.end();
+    }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const scratch = new URL(url);
+  scratch.pathname = `/${name}`;
+  return { url: scratch.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** A scratch database on the server DATABASE_URL names, migrated, and dropped when closed. */
 function postgres(url: string): Backend {
   return {
     name: "postgres",
     async open() {
-      const name = `pc_test_${randomBytes(6).toString("hex")}`;
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const scratch = new URL(url);
-      scratch.pathname = `/${name}`;
-      const db = await openDatabase({ kind: "postgres", url: scratch.toString(), poolSize: 5 });
+      const scratch = await scratchPostgres(url);
+      const db = await openDatabase({ kind: "postgres", url: scratch.url, poolSize: 5 });
       return {
         ...db,
         async close() {
           await db.close();
-          const c = new pg.Client({ connectionString: url });
-          await c.connect();
-          await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          await c.end();
+          await scratch.drop();
         },
       };
     },
