@@ -50,9 +50,16 @@ export async function startProduct(args: string[], env: Record<string, string>):
     url,
     output: () => out,
     exited: () => exited,
+    /** SIGTERM, and SIGKILL if the process has not ended 10 s later. */
     async stop() {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const ended = await Promise.race([
+        exited.then(() => true),
+        new Promise<false>((r) => setTimeout(() => r(false), 10_000)),
+      ]);
+      if (!ended) {
+        child.kill("SIGKILL");
         await exited;
       }
     },
