@@ -1,6 +1,6 @@
 import type { Harness } from "./support/harness.ts";
 import { must } from "./support/harness.ts";
-import type { World } from "./support/world.ts";
+import { workspaceCast, type World } from "./support/world.ts";
 
 /**
  * The authorization matrix: for every API operation, what each kind of caller gets. It is data: the generated
@@ -114,12 +114,7 @@ async function disposableWorkspace(w: World, h: Harness, n: number) {
       costCenterId: w.cc1.id,
     }),
   );
-  for (const [who, role] of [
-    ["wsVisitor", "visitor"],
-    ["wsUser", "user"],
-    ["wsAuthor", "author"],
-    ["wsAdmin", "admin"],
-  ] as const)
+  for (const [who, role] of workspaceCast)
     must(await h.modules.tenancy.workspaces.setMember(w.operator, ws.id, w.ids[who], role));
   return ws;
 }

@@ -6,6 +6,14 @@ import { must, passwordHash } from "./harness.ts";
  * cc1 with one member of each workspace role, and ws2 in cc2. Organization B has its own admin, cost center and
  * workspace. A bystander in A is the target of role changes, so actors' own rights never change mid-test.
  */
+/** The members of ws1, one per workspace role. */
+export const workspaceCast = [
+  ["wsVisitor", "visitor"],
+  ["wsUser", "user"],
+  ["wsAuthor", "author"],
+  ["wsAdmin", "admin"],
+] as const;
+
 export async function createWorld(h: Harness) {
   const { tenancy, identity } = h.modules;
   const setup = must(
@@ -56,12 +64,7 @@ export async function createWorld(h: Harness) {
   };
   must(await tenancy.costCenters.addAdmin(operator, cc1.id, ids.ccAdmin));
   must(await tenancy.costCenters.addAdmin(operator, cc2.id, ids.otherCcAdmin));
-  for (const [who, role] of [
-    ["wsVisitor", "visitor"],
-    ["wsUser", "user"],
-    ["wsAuthor", "author"],
-    ["wsAdmin", "admin"],
-  ] as const)
+  for (const [who, role] of workspaceCast)
     must(await tenancy.workspaces.setMember(operator, ws1.id, ids[who], role));
 
   const adminCaller = await h.callerFor(ids.orgAdmin);
