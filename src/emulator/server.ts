@@ -9,6 +9,8 @@ import { partnerCloudRoutes } from "./partner-cloud/partner-cloud-routes.ts";
 import { openPartnerCloudWorld, type PartnerCloudWorld } from "./partner-cloud/partner-cloud-world.ts";
 import { loadSigningKey } from "./entra/signing-key.ts";
 import { openEmulatorState, type EmulatorState } from "./state/emulator-state.ts";
+import { openStore } from "./state/store.ts";
+import { clockRoutes, createClock, type EmulatorClock } from "./control/clock.ts";
 import { ensureTls } from "./tls/certificate-authority.ts";
 
 export type EmulatorOptions = { dataDir: string; port: number; host: string };
@@ -26,6 +28,7 @@ export type RunningEmulator = {
   baseUrl: string;
   caPath: string;
   state: EmulatorState;
+  clock: EmulatorClock;
   partnerCloud: PartnerCloudWorld;
   /** Creates the demo partner tenant and its app on first use; the secret is new each time it is created. */
   seedDemo(): DemoSeed | null;
@@ -80,7 +83,9 @@ function seedPartnerCloud(world: PartnerCloudWorld): string {
 
 export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmulator> {
   const tls = ensureTls(path.join(opts.dataDir, "tls"));
-  const state = openEmulatorState(opts.dataDir);
+  const store = openStore(opts.dataDir);
+  const clock = createClock();
+  const state = openEmulatorState(store, clock.now);
   const key = loadSigningKey(opts.dataDir);
   const partnerCloud = openPartnerCloudWorld(opts.dataDir);
   // HEAD on a resource group is ARM's existence check, not an automatic copy of GET.
@@ -103,6 +108,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     }
   });
   installFaults(app);
+  clockRoutes(app, clock);
   entraRoutes(app, { state, key, baseUrl: () => baseUrl });
   armRoutes(app, { state, key, baseUrl: () => baseUrl });
   partnerCloudRoutes(app, { world: partnerCloud, baseUrl: () => baseUrl });
@@ -115,6 +121,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     baseUrl,
     caPath: tls.caPath,
     state,
+    clock,
     partnerCloud,
     seedDemo() {
       const domain = "contosopartner.onmicrosoft.com";
@@ -137,6 +144,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
         partnerCloud: { userName: "pcadmin", password: pcPassword, accountAlias: "PCLD" },
       };
     },
-    close: () => app.close(),
+    async close() {
+      await app.close();
+      store.flush();
+    },
   };
 }

@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { z } from "zod";
+import type { Store } from "./store.ts";
 
 const Tenant = z.object({ id: z.string(), domain: z.string(), displayName: z.string() });
 const App = z.object({
@@ -64,17 +63,6 @@ const Replay = z.object({
   body: z.unknown(),
   at: z.number(),
 });
-const State = z.object({
-  tenants: z.array(Tenant),
-  apps: z.array(App),
-  subscriptions: z.array(Subscription).default([]),
-  resourceGroups: z.array(ResourceGroup).default([]),
-  roleAssignments: z.array(RoleAssignment).default([]),
-  policyAssignments: z.array(PolicyAssignment).default([]),
-  resources: z.array(Resource).default([]),
-  customers: z.array(Customer).default([]),
-  replays: z.array(Replay).default([]),
-});
 
 export type EmulatedTenant = z.infer<typeof Tenant>;
 export type EmulatedApp = z.infer<typeof App>;
@@ -86,159 +74,127 @@ export type EmulatedResource = z.infer<typeof Resource>;
 export type EmulatedCustomer = z.infer<typeof Customer>;
 
 const hash = (s: string) => createHash("sha256").update(s).digest("hex");
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+const REPLAY_MS = 86_400_000;
 
 /**
- * The emulated world, kept as one JSON file so a restarted emulator still knows its tenants and apps. Written
- * whole to a temporary file and renamed, so a crash never leaves half a file.
+ * The core emulated world (tenants, applications, Azure subscriptions, resource groups, role and policy
+ * assignments, resources, Partner Center customers and MS-RequestId replays), kept in the emulator's store so a
+ * restarted emulator still knows them. Other parts of the emulator open their own collections in the same store.
  */
-export function openEmulatorState(dir: string) {
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, "state.json");
-  const state = State.parse(
-    fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : { tenants: [], apps: [] },
-  );
-  const save = () => {
-    fs.writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 1));
-    fs.renameSync(`${file}.tmp`, file);
-  };
+export function openEmulatorState(store: Store, now: () => number = Date.now) {
+  const tenants = store.collection("tenants", Tenant);
+  const apps = store.collection("apps", App);
+  const subscriptions = store.collection("subscriptions", Subscription);
+  const resourceGroups = store.collection("resourceGroups", ResourceGroup);
+  const roleAssignments = store.collection("roleAssignments", RoleAssignment);
+  const policyAssignments = store.collection("policyAssignments", PolicyAssignment);
+  const resources = store.collection("resources", Resource);
+  const customers = store.collection("customers", Customer);
+  const replays = store.collection("replays", Replay);
   return {
+    store,
     tenant(idOrDomain: string): EmulatedTenant | undefined {
       const key = idOrDomain.toLowerCase();
-      return state.tenants.find((t) => t.id === key || t.domain === key);
+      return tenants.find((t) => t.id === key || t.domain === key);
     },
     addTenant(input: { domain: string; displayName: string; id?: string }): EmulatedTenant {
-      const t = {
+      return tenants.add({
         id: input.id ?? randomUUID(),
         domain: input.domain.toLowerCase(),
         displayName: input.displayName,
-      };
-      state.tenants.push(t);
-      save();
-      return t;
+      });
     },
     app(clientId: string): EmulatedApp | undefined {
-      return state.apps.find((a) => a.clientId === clientId);
+      return apps.find((a) => a.clientId === clientId);
     },
     /** Registers an application with a client secret; only the secret's hash is kept. */
     addApp(input: { tenantId: string; displayName: string; secret: string; clientId?: string }): EmulatedApp {
-      const a = {
+      return apps.add({
         clientId: input.clientId ?? randomUUID(),
         tenantId: input.tenantId,
         displayName: input.displayName,
         secretSha256: hash(input.secret),
         servicePrincipalId: randomUUID(),
-      };
-      state.apps.push(a);
-      save();
-      return a;
+      });
     },
     secretMatches: (app: EmulatedApp, secret: string) => hash(secret) === app.secretSha256,
 
-    subscriptionsOf: (tenantId: string) => state.subscriptions.filter((s) => s.tenantId === tenantId),
-    subscription: (id: string) => state.subscriptions.find((s) => s.subscriptionId === id.toLowerCase()),
-    addSubscription(input: { tenantId: string; displayName: string }): EmulatedSubscription {
-      const s = {
-        subscriptionId: randomUUID(),
+    subscriptionsOf: (tenantId: string) => subscriptions.filter((s) => s.tenantId === tenantId),
+    subscription: (id: string) => subscriptions.find((s) => s.subscriptionId === id.toLowerCase()),
+    addSubscription(input: { tenantId: string; displayName: string; id?: string }): EmulatedSubscription {
+      return subscriptions.add({
+        subscriptionId: input.id ?? randomUUID(),
         tenantId: input.tenantId,
         displayName: input.displayName,
-        state: "Enabled" as const,
-      };
-      state.subscriptions.push(s);
-      save();
-      return s;
+        state: "Enabled",
+      });
+    },
+    setSubscriptionState(id: string, next: EmulatedSubscription["state"]): EmulatedSubscription | undefined {
+      return subscriptions.update(
+        (s) => s.subscriptionId === id.toLowerCase(),
+        (s) => ({ ...s, state: next }),
+      );
     },
 
     /** Resource group names are case-insensitive in ARM. */
     resourceGroup: (subscriptionId: string, name: string) =>
-      state.resourceGroups.find(
-        (g) => g.subscriptionId === subscriptionId && g.name.toLowerCase() === name.toLowerCase(),
-      ),
+      resourceGroups.find((g) => g.subscriptionId === subscriptionId && same(g.name, name)),
     resourceGroupsOf: (subscriptionId: string) =>
-      state.resourceGroups.filter((g) => g.subscriptionId === subscriptionId),
+      resourceGroups.filter((g) => g.subscriptionId === subscriptionId),
     putResourceGroup(g: EmulatedResourceGroup): "created" | "updated" {
-      const i = state.resourceGroups.findIndex(
-        (x) => x.subscriptionId === g.subscriptionId && x.name.toLowerCase() === g.name.toLowerCase(),
-      );
-      if (i >= 0) state.resourceGroups[i] = { ...g, name: state.resourceGroups[i]?.name ?? g.name };
-      else state.resourceGroups.push(g);
-      save();
-      return i >= 0 ? "updated" : "created";
+      const match = (x: EmulatedResourceGroup) =>
+        x.subscriptionId === g.subscriptionId && same(x.name, g.name);
+      const existing = resourceGroups.find(match);
+      return resourceGroups.upsert(match, { ...g, name: existing?.name ?? g.name });
     },
-    roleAssignment: (name: string) => state.roleAssignments.find((r) => r.name === name.toLowerCase()),
+    deleteResourceGroup(subscriptionId: string, name: string): boolean {
+      return resourceGroups.remove((x) => x.subscriptionId === subscriptionId && same(x.name, name)) > 0;
+    },
+    roleAssignment: (name: string) => roleAssignments.find((r) => r.name === name.toLowerCase()),
     roleAssignmentsUnder: (scope: string) =>
-      state.roleAssignments.filter((r) => r.scope.toLowerCase().startsWith(scope.toLowerCase())),
+      roleAssignments.filter((r) => r.scope.toLowerCase().startsWith(scope.toLowerCase())),
     addRoleAssignment(r: EmulatedRoleAssignment): void {
-      state.roleAssignments.push({ ...r, name: r.name.toLowerCase() });
-      save();
+      roleAssignments.add({ ...r, name: r.name.toLowerCase() });
     },
     deleteRoleAssignment(name: string): void {
-      state.roleAssignments = state.roleAssignments.filter((r) => r.name !== name.toLowerCase());
-      save();
+      roleAssignments.remove((r) => r.name === name.toLowerCase());
     },
     policyAssignment: (scope: string, name: string) =>
-      state.policyAssignments.find(
-        (a) => a.scope.toLowerCase() === scope.toLowerCase() && a.name.toLowerCase() === name.toLowerCase(),
-      ),
+      policyAssignments.find((a) => same(a.scope, scope) && same(a.name, name)),
     /** Assignments at this scope or above it: the ones that govern a resource with this id. */
     policyAssignmentsGoverning: (id: string) =>
-      state.policyAssignments.filter((a) => `${id.toLowerCase()}/`.startsWith(`${a.scope.toLowerCase()}/`)),
+      policyAssignments.filter((a) => `${id.toLowerCase()}/`.startsWith(`${a.scope.toLowerCase()}/`)),
     policyAssignmentsAt: (scope: string) =>
-      state.policyAssignments.filter((a) => a.scope.toLowerCase().startsWith(scope.toLowerCase())),
+      policyAssignments.filter((a) => a.scope.toLowerCase().startsWith(scope.toLowerCase())),
     putPolicyAssignment(a: EmulatedPolicyAssignment): "created" | "updated" {
-      const i = state.policyAssignments.findIndex(
-        (x) =>
-          x.scope.toLowerCase() === a.scope.toLowerCase() && x.name.toLowerCase() === a.name.toLowerCase(),
-      );
-      if (i >= 0) state.policyAssignments[i] = a;
-      else state.policyAssignments.push(a);
-      save();
-      return i >= 0 ? "updated" : "created";
+      return policyAssignments.upsert((x) => same(x.scope, a.scope) && same(x.name, a.name), a);
     },
     deletePolicyAssignment(scope: string, name: string): void {
-      state.policyAssignments = state.policyAssignments.filter(
-        (x) =>
-          !(x.scope.toLowerCase() === scope.toLowerCase() && x.name.toLowerCase() === name.toLowerCase()),
-      );
-      save();
+      policyAssignments.remove((x) => same(x.scope, scope) && same(x.name, name));
     },
-    resource: (id: string) => state.resources.find((r) => r.id.toLowerCase() === id.toLowerCase()),
+    resource: (id: string) => resources.find((r) => same(r.id, id)),
     resourcesUnder: (prefix: string) =>
-      state.resources.filter((r) => r.id.toLowerCase().startsWith(prefix.toLowerCase())),
+      resources.filter((r) => r.id.toLowerCase().startsWith(prefix.toLowerCase())),
     putResource(r: EmulatedResource): "created" | "updated" {
-      const i = state.resources.findIndex((x) => x.id.toLowerCase() === r.id.toLowerCase());
-      if (i >= 0) state.resources[i] = r;
-      else state.resources.push(r);
-      save();
-      return i >= 0 ? "updated" : "created";
+      return resources.upsert((x) => same(x.id, r.id), r);
     },
     deleteResource(id: string): boolean {
-      const before = state.resources.length;
-      state.resources = state.resources.filter((x) => x.id.toLowerCase() !== id.toLowerCase());
-      save();
-      return state.resources.length < before;
+      return resources.remove((x) => same(x.id, id)) > 0;
     },
-    customersOf: (partnerTenantId: string) =>
-      state.customers.filter((c) => c.partnerTenantId === partnerTenantId),
+    customersOf: (partnerTenantId: string) => customers.filter((c) => c.partnerTenantId === partnerTenantId),
+    /** Every customer relationship the tenant has, whichever partner holds it. */
+    partnersOf: (customerTenantId: string) => customers.filter((c) => c.id === customerTenantId),
     addCustomer(c: EmulatedCustomer): void {
-      state.customers.push(c);
-      save();
+      customers.add(c);
     },
     /** The first response to a request carrying MS-RequestId, kept a day so a retry gets it again (B1). */
-    replay: (key: string) => state.replays.find((r) => r.key === key && r.at > Date.now() - 86_400_000),
+    replay: (key: string) => replays.find((r) => r.key === key && r.at > now() - REPLAY_MS),
     remember(key: string, bodyHash: string, status: number, body: unknown): void {
-      state.replays = state.replays.filter((r) => r.at > Date.now() - 86_400_000);
-      state.replays.push({ key, bodyHash, status, body, at: Date.now() });
-      save();
+      replays.remove((r) => r.at <= now() - REPLAY_MS);
+      replays.add({ key, bodyHash, status, body, at: now() });
     },
-    domainTaken: (domain: string) => state.tenants.some((t) => t.domain === domain.toLowerCase()),
-    deleteResourceGroup(subscriptionId: string, name: string): boolean {
-      const before = state.resourceGroups.length;
-      state.resourceGroups = state.resourceGroups.filter(
-        (x) => !(x.subscriptionId === subscriptionId && x.name.toLowerCase() === name.toLowerCase()),
-      );
-      save();
-      return state.resourceGroups.length < before;
-    },
+    domainTaken: (domain: string) => tenants.find((t) => t.domain === domain.toLowerCase()) !== undefined,
   };
 }
 
