@@ -6,7 +6,11 @@ import { z } from "zod";
  * 90-day GDAP request or a month of usage pass in a second. Everything in the emulator that depends on time
  * asks this clock, never Date.now() directly.
  */
-export type EmulatorClock = { now(): number; nowIso(): string; advance(ms: number): void };
+export type EmulatorClock = {
+  readonly now: () => number;
+  readonly nowIso: () => string;
+  readonly advance: (ms: number) => void;
+};
 
 export function createClock(): EmulatorClock {
   let offset = 0;
