@@ -21,6 +21,8 @@ export type DemoSeed = {
   clientId: string;
   clientSecret: string;
   subscriptionId: string;
+  /** A Global Administrator of the partner tenant, for app+user tokens (the secure application model). */
+  partnerAdmin: { userName: string; password: string };
   partnerCloud: { userName: string; password: string; accountAlias: string };
 };
 
@@ -35,11 +37,6 @@ export type RunningEmulator = {
   close(): Promise<void>;
 };
 
-/**
- * The offline Microsoft world, over HTTPS with its own certificate authority, its state kept under
- * `<dataDir>`. Today: Entra ID (OpenID configuration, keys, client-credentials tokens) and the subscription and
- * resource-group part of Azure Resource Manager, and the partner cloud's API v2.
- */
 /**
  * The demo partner cloud: a US parent account with sub-accounts that each trip one eligibility rule (another
  * country, demo, internal, reseller), an account administrator and a viewer. Returns the administrator's password.
@@ -81,6 +78,10 @@ function seedPartnerCloud(world: PartnerCloudWorld): string {
   return password;
 }
 
+/**
+ * The offline Microsoft world, over HTTPS with its own certificate authority, its state kept under `<dataDir>`:
+ * Entra ID, Partner Center, Microsoft Graph, Azure Resource Manager and the partner cloud's API v2.
+ */
 export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmulator> {
   const tls = ensureTls(path.join(opts.dataDir, "tls"));
   const store = openStore(opts.dataDir);
@@ -134,6 +135,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
         secret: clientSecret,
       });
       const subscription = state.addSubscription({ tenantId: tenant.id, displayName: "Partner Cloud demo" });
+      const adminPassword = randomBytes(12).toString("base64url");
+      const admin = state.addUser({
+        tenantId: tenant.id,
+        alias: "admin",
+        displayName: "Partner Admin",
+        password: adminPassword,
+        roles: ["Global Administrator"],
+      });
       const pcPassword = seedPartnerCloud(partnerCloud);
       return {
         tenantId: tenant.id,
@@ -141,6 +150,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
         clientId: registered.clientId,
         clientSecret,
         subscriptionId: subscription.subscriptionId,
+        partnerAdmin: { userName: admin.userPrincipalName, password: adminPassword },
         partnerCloud: { userName: "pcadmin", password: pcPassword, accountAlias: "PCLD" },
       };
     },

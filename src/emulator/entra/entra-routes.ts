@@ -13,6 +13,9 @@ const KNOWN_RESOURCES = [
 
 const TOKEN_LIFETIME_S = 3599;
 
+/** OpenID Connect scopes that may accompany the one resource scope of a user token request. */
+const OIDC_SCOPES = new Set(["openid", "profile", "email", "offline_access"]);
+
 /** Microsoft Entra's error body: `AADSTSnnnnn:` description with trace and correlation ids (A1). */
 function aadError(
   reply: FastifyReply,
@@ -100,7 +103,8 @@ export function entraRoutes(
           `Tenant '${req.params.tenant}' not found.`,
           correlationId,
         );
-      if (form["grant_type"] !== "client_credentials")
+      const grant = form["grant_type"] ?? "";
+      if (!["client_credentials", "password"].includes(grant))
         return aadError(
           reply,
           400,
@@ -127,7 +131,8 @@ export function entraRoutes(
           correlationId,
         );
       const registered = state.app(clientId);
-      if (!registered || registered.tenantId !== tenant.id)
+      // A partner's multi-tenant app may ask for user tokens in a customer's tenant; app-only tokens only at home.
+      if (!registered || (grant === "client_credentials" && registered.tenantId !== tenant.id))
         return aadError(
           reply,
           400,
@@ -145,17 +150,21 @@ export function entraRoutes(
           "Invalid client secret provided.",
           correlationId,
         );
-      const scope = (form["scope"] ?? "").trim();
-      if (!/^\S+\/\.default$/.test(scope))
+      const scopes = (form["scope"] ?? "").trim().split(/\s+/).filter(Boolean);
+      const resourceScope = scopes.find((x) => !OIDC_SCOPES.has(x)) ?? "";
+      const scopeShape = grant === "client_credentials" ? /^\S+\/\.default$/ : /^\S+\/[\w.]+$/;
+      if (!scopeShape.test(resourceScope))
         return aadError(
           reply,
           400,
           "invalid_scope",
           70011,
-          `The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`,
+          `The provided value for the input parameter 'scope' is not valid. The scope ${form["scope"] ?? ""} is not valid.`,
           correlationId,
         );
-      const resource = scope.slice(0, -"/.default".length).replace(/\/+$/, "");
+      const slash = resourceScope.lastIndexOf("/");
+      const resource = resourceScope.slice(0, slash).replace(/\/+$/, "");
+      const permission = resourceScope.slice(slash + 1);
       if (![...KNOWN_RESOURCES, deps.baseUrl()].includes(resource))
         return aadError(
           reply,
@@ -166,7 +175,7 @@ export function entraRoutes(
           correlationId,
         );
       const iat = Math.floor(Date.now() / 1000);
-      const access_token = key.sign({
+      const common = {
         aud: resource,
         iss: `${deps.baseUrl()}/${tenant.id}/v2.0`,
         iat,
@@ -175,12 +184,41 @@ export function entraRoutes(
         tid: tenant.id,
         appid: registered.clientId,
         azp: registered.clientId,
-        oid: registered.servicePrincipalId,
-        sub: registered.servicePrincipalId,
-        idtyp: "app",
-        roles: [],
         ver: "2.0",
-      });
+      };
+      let access_token: string;
+      if (grant === "password") {
+        // The resource-owner password grant: kept for tests and scripts; people sign in through the pages.
+        const user = state.user(form["username"] ?? "");
+        if (!user || user.tenantId !== tenant.id || !state.passwordMatches(user, form["password"] ?? ""))
+          return aadError(
+            reply,
+            400,
+            "invalid_grant",
+            50126,
+            "Error validating credentials due to invalid username or password.",
+            correlationId,
+          );
+        access_token = key.sign({
+          ...common,
+          oid: user.id,
+          sub: user.id,
+          upn: user.userPrincipalName,
+          name: user.displayName,
+          idtyp: "user",
+          scp: permission === ".default" ? "user_impersonation" : permission,
+          amr: ["pwd", "mfa"],
+          wids: user.roles,
+        });
+      } else {
+        access_token = key.sign({
+          ...common,
+          oid: registered.servicePrincipalId,
+          sub: registered.servicePrincipalId,
+          idtyp: "app",
+          roles: [],
+        });
+      }
       return {
         token_type: "Bearer",
         expires_in: TOKEN_LIFETIME_S,

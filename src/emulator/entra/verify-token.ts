@@ -1,7 +1,25 @@
 import { createPublicKey, verify } from "node:crypto";
 import type { SigningKey } from "./signing-key.ts";
 
-export type TokenClaims = { aud: string; tid: string; appid: string; oid: string; exp: number };
+/**
+ * What the emulator's access tokens carry. App-only tokens have `idtyp: "app"`; app+user tokens (from the password,
+ * authorization-code or refresh-token grants) have `idtyp: "user"`, the user's `upn`, the delegated `scp` and
+ * `amr` (with "mfa", as Partner Center requires of app+user calls).
+ */
+export type TokenClaims = {
+  aud: string;
+  tid: string;
+  appid: string;
+  oid: string;
+  exp: number;
+  idtyp?: "app" | "user";
+  scp?: string;
+  upn?: string;
+  amr?: string[];
+};
+
+/** True for an app+user token: what Partner Center requires for MCA attestation and the reseller link (A5). */
+export const isAppPlusUser = (claims: TokenClaims) => claims.idtyp === "user";
 
 /** Checks an emulator-issued bearer token: signature, expiry and audience. Returns the claims or why it failed. */
 export function verifyBearer(

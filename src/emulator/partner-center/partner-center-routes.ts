@@ -147,6 +147,13 @@ export function partnerCenterRoutes(
       return pcError(reply, 409, 2000, `The domain ${domain} already exists. Choose another domain.`);
     const tenant = state.addTenant({ domain, displayName: bp.companyName ?? domain });
     const password = `${randomBytes(9).toString("base64url")}!9a`;
+    state.addUser({
+      tenantId: tenant.id,
+      alias: "admin",
+      displayName: "Administrator",
+      password,
+      roles: ["Global Administrator"],
+    });
     const customer: EmulatedCustomer = {
       id: tenant.id,
       commerceId: randomUUID(),

@@ -10,6 +10,17 @@ const App = z.object({
   secretSha256: z.string(),
   servicePrincipalId: z.string(),
 });
+/** A person in a tenant who can sign in (scrypt-free: the emulator keeps a salted SHA-256, never the password). */
+const User = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  userPrincipalName: z.string(),
+  displayName: z.string(),
+  salt: z.string(),
+  passwordSha256: z.string(),
+  /** Directory roles by name, e.g. "Global Administrator". */
+  roles: z.array(z.string()),
+});
 const Subscription = z.object({
   subscriptionId: z.string(),
   tenantId: z.string(),
@@ -66,6 +77,7 @@ const Replay = z.object({
 
 export type EmulatedTenant = z.infer<typeof Tenant>;
 export type EmulatedApp = z.infer<typeof App>;
+export type EmulatedUser = z.infer<typeof User>;
 export type EmulatedSubscription = z.infer<typeof Subscription>;
 export type EmulatedResourceGroup = z.infer<typeof ResourceGroup>;
 export type EmulatedRoleAssignment = z.infer<typeof RoleAssignment>;
@@ -85,6 +97,7 @@ const REPLAY_MS = 86_400_000;
 export function openEmulatorState(store: Store, now: () => number = Date.now) {
   const tenants = store.collection("tenants", Tenant);
   const apps = store.collection("apps", App);
+  const users = store.collection("users", User);
   const subscriptions = store.collection("subscriptions", Subscription);
   const resourceGroups = store.collection("resourceGroups", ResourceGroup);
   const roleAssignments = store.collection("roleAssignments", RoleAssignment);
@@ -119,6 +132,40 @@ export function openEmulatorState(store: Store, now: () => number = Date.now) {
       });
     },
     secretMatches: (app: EmulatedApp, secret: string) => hash(secret) === app.secretSha256,
+
+    /** Adds a user to a tenant; the user principal name is `<alias>@<tenant's domain>`. */
+    addUser(input: {
+      tenantId: string;
+      alias: string;
+      displayName: string;
+      password: string;
+      roles?: string[];
+    }): EmulatedUser {
+      const tenant = tenants.find((t) => t.id === input.tenantId);
+      if (!tenant) throw new Error(`No tenant ${input.tenantId}.`);
+      const salt = randomUUID();
+      return users.add({
+        id: randomUUID(),
+        tenantId: tenant.id,
+        userPrincipalName: `${input.alias}@${tenant.domain}`.toLowerCase(),
+        displayName: input.displayName,
+        salt,
+        passwordSha256: hash(`${salt}:${input.password}`),
+        roles: input.roles ?? [],
+      });
+    },
+    user: (idOrUpn: string) =>
+      users.find((u) => u.id === idOrUpn.toLowerCase() || u.userPrincipalName === idOrUpn.toLowerCase()),
+    usersOf: (tenantId: string) => users.filter((u) => u.tenantId === tenantId),
+    passwordMatches: (user: EmulatedUser, password: string) =>
+      hash(`${user.salt}:${password}`) === user.passwordSha256,
+    setPassword(userId: string, password: string): void {
+      const salt = randomUUID();
+      users.update(
+        (u) => u.id === userId,
+        (u) => ({ ...u, salt, passwordSha256: hash(`${salt}:${password}`) }),
+      );
+    },
 
     subscriptionsOf: (tenantId: string) => subscriptions.filter((s) => s.tenantId === tenantId),
     subscription: (id: string) => subscriptions.find((s) => s.subscriptionId === id.toLowerCase()),
