@@ -112,10 +112,22 @@ void describe("the emulator with Microsoft's own SDKs", () => {
         90002,
       ],
       [
-        { ...base, grant_type: "password", scope: "https://graph.microsoft.com/.default" },
+        { ...base, grant_type: "urn:example:no-such-grant", scope: "https://graph.microsoft.com/.default" },
         `/${seed.tenantId}/oauth2/v2.0/token`,
         400,
         70003,
+      ],
+      [
+        {
+          ...base,
+          grant_type: "password",
+          username: seed.partnerAdmin.userName,
+          password: "not-the-password",
+          scope: "https://api.partnercenter.microsoft.com/user_impersonation",
+        },
+        `/${seed.tenantId}/oauth2/v2.0/token`,
+        400,
+        50126,
       ],
     ];
     for (const [form, url, status, code] of cases) {
