@@ -131,8 +131,10 @@ export function entraRoutes(
           correlationId,
         );
       const registered = state.app(clientId);
-      // A partner's multi-tenant app may ask for user tokens in a customer's tenant; app-only tokens only at home.
-      if (!registered || (grant === "client_credentials" && registered.tenantId !== tenant.id))
+      // App-only tokens only where the app has a service principal: at home, or in a tenant that consented to it
+      // (a CSP partner's app in its customers' tenants). User tokens may be asked in any tenant.
+      const servicePrincipalId = registered ? state.servicePrincipalIn(registered, tenant.id) : undefined;
+      if (!registered || (grant === "client_credentials" && !servicePrincipalId))
         return aadError(
           reply,
           400,
@@ -213,8 +215,8 @@ export function entraRoutes(
       } else {
         access_token = key.sign({
           ...common,
-          oid: registered.servicePrincipalId,
-          sub: registered.servicePrincipalId,
+          oid: servicePrincipalId,
+          sub: servicePrincipalId,
           idtyp: "app",
           roles: [],
         });

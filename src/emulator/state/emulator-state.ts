@@ -21,6 +21,14 @@ const User = z.object({
   /** Directory roles by name, e.g. "Global Administrator". */
   roles: z.array(z.string()),
 });
+/** A multi-tenant application consented into another tenant, with the service principal it has there. */
+const Consent = z.object({
+  clientId: z.string(),
+  tenantId: z.string(),
+  servicePrincipalId: z.string(),
+  scopes: z.array(z.string()),
+  createdAt: z.string(),
+});
 const Subscription = z.object({
   subscriptionId: z.string(),
   tenantId: z.string(),
@@ -78,6 +86,7 @@ const Replay = z.object({
 export type EmulatedTenant = z.infer<typeof Tenant>;
 export type EmulatedApp = z.infer<typeof App>;
 export type EmulatedUser = z.infer<typeof User>;
+export type EmulatedConsent = z.infer<typeof Consent>;
 export type EmulatedSubscription = z.infer<typeof Subscription>;
 export type EmulatedResourceGroup = z.infer<typeof ResourceGroup>;
 export type EmulatedRoleAssignment = z.infer<typeof RoleAssignment>;
@@ -98,6 +107,7 @@ export function openEmulatorState(store: Store, now: () => number = Date.now) {
   const tenants = store.collection("tenants", Tenant);
   const apps = store.collection("apps", App);
   const users = store.collection("users", User);
+  const consents = store.collection("consents", Consent);
   const subscriptions = store.collection("subscriptions", Subscription);
   const resourceGroups = store.collection("resourceGroups", ResourceGroup);
   const roleAssignments = store.collection("roleAssignments", RoleAssignment);
@@ -132,6 +142,32 @@ export function openEmulatorState(store: Store, now: () => number = Date.now) {
       });
     },
     secretMatches: (app: EmulatedApp, secret: string) => hash(secret) === app.secretSha256,
+
+    /**
+     * The application's service principal in a tenant: its home registration there, or the one a consent created
+     * in a customer's tenant (Partner Center's application consent for a partner's app).
+     */
+    servicePrincipalIn(app: EmulatedApp, tenantId: string): string | undefined {
+      if (app.tenantId === tenantId) return app.servicePrincipalId;
+      return consents.find((c) => c.clientId === app.clientId && c.tenantId === tenantId)?.servicePrincipalId;
+    },
+    consentsOf: (tenantId: string) => consents.filter((c) => c.tenantId === tenantId),
+    /** Consents an application into a tenant; consenting again keeps its service principal and adds scopes. */
+    grantConsent(clientId: string, tenantId: string, scopes: string[]): EmulatedConsent {
+      const existing = consents.find((c) => c.clientId === clientId && c.tenantId === tenantId);
+      const next = {
+        clientId,
+        tenantId,
+        servicePrincipalId: existing?.servicePrincipalId ?? randomUUID(),
+        scopes: [...new Set([...(existing?.scopes ?? []), ...scopes])],
+        createdAt: existing?.createdAt ?? new Date(now()).toISOString(),
+      };
+      consents.upsert((c) => c.clientId === clientId && c.tenantId === tenantId, next);
+      return next;
+    },
+    removeConsent(clientId: string, tenantId: string): boolean {
+      return consents.remove((c) => c.clientId === clientId && c.tenantId === tenantId) > 0;
+    },
 
     /** Adds a user to a tenant; the user principal name is `<alias>@<tenant's domain>`. */
     addUser(input: {
