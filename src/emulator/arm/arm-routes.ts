@@ -9,17 +9,25 @@ import type { EmulatedResourceGroup, EmulatedSubscription, EmulatorState } from 
 
 const RG_NAME = /^[-\w.()]{1,90}$/;
 
-const subscriptionView = (s: EmulatedSubscription) => ({
+/** ARM's quota id tells how a subscription is bought; a CSP Azure plan's reads CSP_2015-05-01. */
+const QUOTA_ID: Record<EmulatedSubscription["offer"], string> = {
+  AzurePlan: "CSP_2015-05-01",
+  PayAsYouGo: "PayAsYouGo_2014-09-01",
+  EnterpriseAgreement: "EnterpriseAgreement_2014-09-01",
+  MSDN: "MSDN_2014-09-01",
+};
+
+const subscriptionView = (s: EmulatedSubscription, managedBy: string[]) => ({
   id: `/subscriptions/${s.subscriptionId}`,
   authorizationSource: "RoleBased",
-  managedByTenants: [],
+  managedByTenants: managedBy.map((tenantId) => ({ tenantId })),
   subscriptionId: s.subscriptionId,
   tenantId: s.tenantId,
   displayName: s.displayName,
   state: s.state,
   subscriptionPolicies: {
     locationPlacementId: "Public_2014-09-01",
-    quotaId: "CSP_2015-05-01",
+    quotaId: QUOTA_ID[s.offer],
     spendingLimit: "Off",
   },
 });
@@ -82,6 +90,10 @@ export function armRoutes(
   });
 
   /** The subscription, if the caller's tenant holds it. */
+  /** A CSP partner manages its customers' Azure-plan subscriptions: those partners are the managing tenants. */
+  const managersOf = (s: EmulatedSubscription) =>
+    s.offer === "AzurePlan" ? state.partnersOf(s.tenantId).map((c) => c.partnerTenantId) : [];
+
   function visible(
     req: FastifyRequest,
     reply: FastifyReply,
@@ -116,12 +128,16 @@ export function armRoutes(
   };
 
   app.get("/subscriptions", (req) =>
-    Promise.resolve({ value: state.subscriptionsOf(claimsOf.get(req)?.tid ?? "").map(subscriptionView) }),
+    Promise.resolve({
+      value: state
+        .subscriptionsOf(claimsOf.get(req)?.tid ?? "")
+        .map((s) => subscriptionView(s, managersOf(s))),
+    }),
   );
 
   app.get<SubParams>("/subscriptions/:sub", async (req, reply) => {
     const sub = visible(req, reply, req.params.sub);
-    return sub ? subscriptionView(sub) : reply;
+    return sub ? subscriptionView(sub, managersOf(sub)) : reply;
   });
 
   for (const segment of ["resourcegroups", "resourceGroups"]) {

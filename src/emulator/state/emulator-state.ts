@@ -34,6 +34,8 @@ const Subscription = z.object({
   tenantId: z.string(),
   displayName: z.string(),
   state: z.enum(["Enabled", "Warned", "PastDue", "Disabled", "Deleted"]),
+  /** How the subscription is bought: under a CSP Azure plan, pay-as-you-go, an Enterprise Agreement, or MSDN. */
+  offer: z.enum(["AzurePlan", "PayAsYouGo", "EnterpriseAgreement", "MSDN"]).default("AzurePlan"),
 });
 const ResourceGroup = z.object({
   subscriptionId: z.string(),
@@ -205,12 +207,18 @@ export function openEmulatorState(store: Store, now: () => number = Date.now) {
 
     subscriptionsOf: (tenantId: string) => subscriptions.filter((s) => s.tenantId === tenantId),
     subscription: (id: string) => subscriptions.find((s) => s.subscriptionId === id.toLowerCase()),
-    addSubscription(input: { tenantId: string; displayName: string; id?: string }): EmulatedSubscription {
+    addSubscription(input: {
+      tenantId: string;
+      displayName: string;
+      id?: string;
+      offer?: EmulatedSubscription["offer"];
+    }): EmulatedSubscription {
       return subscriptions.add({
         subscriptionId: input.id ?? randomUUID(),
         tenantId: input.tenantId,
         displayName: input.displayName,
         state: "Enabled",
+        offer: input.offer ?? "AzurePlan",
       });
     },
     setSubscriptionState(id: string, next: EmulatedSubscription["state"]): EmulatedSubscription | undefined {
