@@ -11,6 +11,7 @@ import { loadSigningKey } from "./entra/signing-key.ts";
 import { openEmulatorState, type EmulatorState } from "./state/emulator-state.ts";
 import { openStore } from "./state/store.ts";
 import { clockRoutes, createClock, type EmulatorClock } from "./control/clock.ts";
+import { createScenarios, scenarioRoutes } from "./control/scenarios.ts";
 import { ensureTls } from "./tls/certificate-authority.ts";
 
 export type EmulatorOptions = { dataDir: string; port: number; host: string };
@@ -110,6 +111,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   });
   installFaults(app);
   clockRoutes(app, clock);
+  scenarioRoutes(app, createScenarios(state, clock.now));
   entraRoutes(app, { state, key, baseUrl: () => baseUrl });
   armRoutes(app, { state, key, baseUrl: () => baseUrl });
   partnerCloudRoutes(app, { world: partnerCloud, baseUrl: () => baseUrl });
