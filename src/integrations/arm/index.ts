@@ -1,0 +1,15 @@
+export type {
+  ArmError,
+  ArmErrorCode,
+  ArmTokens,
+  AzureResources,
+  AzureRole,
+  AzureSubscription,
+  AzureSubscriptionState,
+  PolicyAssignment,
+  PolicyAssignmentInput,
+  ResourceTypeRule,
+  RoleAssignment,
+} from "./port.ts";
+export { createAzureResources, type AzureResourcesDeps } from "./azure-resources.ts";
+export { armErrorOf } from "./arm-errors.ts";

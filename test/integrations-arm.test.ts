@@ -1,0 +1,274 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { mkdtemp, readFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { AuthorizationManagementClient } from "@azure/arm-authorization";
+import { PolicyClient } from "@azure/arm-policy";
+import { ResourceManagementClient } from "@azure/arm-resources";
+import { ClientSecretCredential } from "@azure/identity";
+import { startEmulator, type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import {
+  armErrorOf,
+  createAzureResources,
+  type ArmError,
+  type ArmErrorCode,
+  type ArmTokens,
+  type AzureResources,
+} from "../src/integrations/arm/index.ts";
+import { systemClock } from "../src/platform/clock.ts";
+import type { Result } from "../src/platform/result.ts";
+import { emulatorClient } from "./support/emulator-client.ts";
+
+void describe("the Azure Resource Manager adapter against the emulator", () => {
+  let emu: RunningEmulator;
+  let seed: DemoSeed;
+  let ca: string;
+  let tokens: ArmTokens;
+  let azure: AzureResources;
+
+  const adapter = (t: ArmTokens, tenantId = seed.tenantId) =>
+    createAzureResources({
+      endpoint: emu.baseUrl,
+      ca,
+      tokens: t,
+      tenantId,
+      clock: systemClock,
+      maxRetries: 0,
+    });
+
+  /** Microsoft's own SDK clients, signed in with the partner's application, to see what the adapter did. */
+  const microsoft = () => {
+    const credential = new ClientSecretCredential(seed.tenantId, seed.clientId, seed.clientSecret, {
+      authorityHost: emu.baseUrl,
+      disableInstanceDiscovery: true,
+      tlsOptions: { ca },
+    });
+    const options = {
+      endpoint: emu.baseUrl,
+      credentialScopes: ["https://management.azure.com/.default"],
+      tlsOptions: { ca },
+    };
+    return {
+      authorization: new AuthorizationManagementClient(credential, seed.subscriptionId, options),
+      policy: new PolicyClient(credential, seed.subscriptionId, options),
+      resources: new ResourceManagementClient(credential, seed.subscriptionId, options),
+    };
+  };
+
+  before(async () => {
+    emu = await startEmulator({
+      dataDir: await mkdtemp(path.join(os.tmpdir(), "pc-int-arm-")),
+      port: 0,
+      host: "127.0.0.1",
+    });
+    const seeded = emu.seedDemo();
+    assert.ok(seeded);
+    seed = seeded;
+    ca = await readFile(emu.caPath, "utf8");
+    const client = emulatorClient(emu);
+    tokens = {
+      appToken: (tenant, resource) => client.token({ ...seed, tenantId: tenant }, `${resource}/.default`),
+    };
+    azure = adapter(tokens);
+  });
+  after(async () => {
+    await emu.close();
+  });
+
+  void test("lists the subscriptions of the tenant and reads one by id", async () => {
+    const all = await azure.subscriptions();
+    assert.ok(all.ok, JSON.stringify(all));
+    assert.deepEqual(
+      all.value.map((s) => s.subscriptionId),
+      [seed.subscriptionId],
+    );
+    const one = await azure.subscription(seed.subscriptionId);
+    assert.ok(one.ok);
+    assert.deepEqual(one.value, {
+      subscriptionId: seed.subscriptionId,
+      tenantId: seed.tenantId,
+      displayName: "Partner Cloud demo",
+      state: "Enabled",
+    });
+  });
+
+  void test("a role granted through the adapter is found by Microsoft's SDK, and granting it again changes nothing", async () => {
+    const principalId = randomUUID();
+    const assignmentId = randomUUID();
+    const input = {
+      subscriptionId: seed.subscriptionId,
+      assignmentId,
+      principalId,
+      role: "Contributor" as const,
+    };
+    const first = await azure.ensureRoleAssignment(input);
+    assert.ok(first.ok, JSON.stringify(first));
+    assert.equal(first.value.assignmentId, assignmentId);
+    assert.equal(first.value.role, "Contributor");
+    const again = await azure.ensureRoleAssignment(input);
+    assert.deepEqual(again, first);
+
+    const seen = await microsoft().authorization.roleAssignments.get(
+      `/subscriptions/${seed.subscriptionId}`,
+      assignmentId,
+    );
+    assert.equal(seen.principalId, principalId);
+    assert.match(seen.roleDefinitionId ?? "", /b24988ac-6180-42a0-ab88-20f7382dd24c$/);
+    const listed = await azure.roleAssignments(seed.subscriptionId);
+    assert.ok(listed.ok);
+    assert.ok(listed.value.some((a) => a.assignmentId === assignmentId && a.principalId === principalId));
+  });
+
+  void test("a policy assignment made through the adapter is found by Microsoft's SDK, denies other resource types, and can be removed", async () => {
+    const name = "pc-allowed-types-test";
+    const made = await azure.ensurePolicyAssignment({
+      subscriptionId: seed.subscriptionId,
+      name,
+      displayName: "Partner Cloud: allowed resource types",
+      allowedResourceTypes: ["Microsoft.Storage/storageAccounts"],
+    });
+    assert.ok(made.ok, JSON.stringify(made));
+    assert.deepEqual(made.value.rule, { allowedResourceTypes: ["Microsoft.Storage/storageAccounts"] });
+    const sdk = microsoft();
+    const seen = await sdk.policy.policyAssignments.get(`/subscriptions/${seed.subscriptionId}`, name);
+    assert.match(seen.policyDefinitionId ?? "", /a08ec900-254a-4555-9bf5-e42af04b5c5c$/);
+    assert.deepEqual(seen.parameters?.["listOfResourceTypesAllowed"]?.value, [
+      "Microsoft.Storage/storageAccounts",
+    ]);
+    const listed = await azure.policyAssignments(seed.subscriptionId);
+    assert.ok(listed.ok);
+    assert.deepEqual(
+      listed.value.filter((p) => p.name === name).map((p) => [p.displayName, p.enforced]),
+      [["Partner Cloud: allowed resource types", true]],
+    );
+
+    const removed = await azure.deletePolicyAssignment(seed.subscriptionId, name);
+    assert.ok(removed.ok);
+    assert.ok(
+      (await azure.deletePolicyAssignment(seed.subscriptionId, name)).ok,
+      "removing it twice is fine",
+    );
+    const after = await azure.policyAssignments(seed.subscriptionId);
+    assert.ok(after.ok);
+    assert.equal(after.value.filter((p) => p.name === name).length, 0);
+  });
+
+  void test("each Azure Resource Manager failure becomes our typed error, and a grant made before under another name is adopted", async () => {
+    const sub = seed.subscriptionId;
+    const other = emu.state.addTenant({ domain: "othertenant.onmicrosoft.com", displayName: "Other" });
+    const foreign = emu.state.addSubscription({ tenantId: other.id, displayName: "Not ours" });
+    const principalId = randomUUID();
+    const existing = await azure.ensureRoleAssignment({
+      subscriptionId: sub,
+      assignmentId: randomUUID(),
+      principalId,
+      role: "Reader",
+    });
+    assert.ok(existing.ok);
+    const wrongAudience = adapter({
+      appToken: (tenant) =>
+        emulatorClient(emu).token(
+          { ...seed, tenantId: tenant },
+          "https://api.partnercenter.microsoft.com/.default",
+        ),
+    });
+    await azure.ensurePolicyAssignment({
+      subscriptionId: sub,
+      name: "pc-no-compute",
+      displayName: "No virtual machines",
+      notAllowedResourceTypes: ["Microsoft.Compute/virtualMachines"],
+    });
+    await microsoft().resources.resourceGroups.createOrUpdate("rg-policy", { location: "westeurope" });
+    const policyDenial = async () => {
+      try {
+        await microsoft().resources.resources.beginCreateOrUpdateAndWait(
+          "rg-policy",
+          "Microsoft.Compute",
+          "",
+          "virtualMachines",
+          "vm1",
+          "2024-07-01",
+          { location: "westeurope" },
+        );
+        return null;
+      } catch (e) {
+        return armErrorOf(e, new Date());
+      }
+    };
+
+    const failure = async (call: Promise<Result<unknown, ArmError>>) => {
+      const r = await call;
+      return r.ok ? null : r.error;
+    };
+    const cases: {
+      name: string;
+      run: () => Promise<ArmError | null>;
+      code: ArmErrorCode;
+      microsoftCode: string | null;
+    }[] = [
+      {
+        name: "unknown subscription",
+        run: () => failure(azure.subscription(randomUUID())),
+        code: "azure_not_found",
+        microsoftCode: "SubscriptionNotFound",
+      },
+      {
+        name: "another tenant's subscription",
+        run: () => failure(azure.roleAssignments(foreign.subscriptionId)),
+        code: "azure_forbidden",
+        microsoftCode: "AuthorizationFailed",
+      },
+      {
+        name: "a token for another audience",
+        run: () => failure(wrongAudience.subscriptions()),
+        code: "azure_sign_in_failed",
+        microsoftCode: null,
+      },
+      {
+        name: "an assignment id reused for another principal",
+        run: () =>
+          failure(
+            azure.ensureRoleAssignment({
+              subscriptionId: sub,
+              assignmentId: existing.value.assignmentId,
+              principalId: randomUUID(),
+              role: "Reader",
+            }),
+          ),
+        code: "azure_assignment_conflict",
+        microsoftCode: "RoleAssignmentUpdateNotPermitted",
+      },
+      {
+        name: "a resource type the policy forbids",
+        run: policyDenial,
+        code: "azure_policy_denied",
+        microsoftCode: "RequestDisallowedByPolicy",
+      },
+    ];
+    for (const c of cases) {
+      const error = await c.run();
+      assert.ok(error, `${c.name}: expected a failure`);
+      assert.equal(error.code, c.code, c.name);
+      assert.equal(error.retryable, false, c.name);
+      if (c.microsoftCode) assert.equal(error.details.microsoftCode, c.microsoftCode, c.name);
+      assert.ok(error.message.length > 20, c.name);
+    }
+    const denial = await policyDenial();
+    assert.match(denial?.details.policyAssignmentId ?? "", /policyAssignments\/pc-no-compute$/);
+
+    const twin = await azure.ensureRoleAssignment({
+      subscriptionId: sub,
+      assignmentId: randomUUID(),
+      principalId,
+      role: "Reader",
+    });
+    assert.ok(twin.ok, JSON.stringify(twin));
+    assert.equal(
+      twin.value.assignmentId,
+      existing.value.assignmentId,
+      "the grant under the other name is returned",
+    );
+  });
+});
