@@ -14,21 +14,25 @@ import {
   createAzureResources,
   type ArmError,
   type ArmErrorCode,
-  type ArmTokens,
   type AzureResources,
 } from "../src/integrations/arm/index.ts";
+import {
+  createEntraTokenSource,
+  microsoftResources,
+  type TokenSource,
+} from "../src/integrations/entra/index.ts";
+import { createHttpClient } from "../src/integrations/http/index.ts";
 import { systemClock } from "../src/platform/clock.ts";
 import type { Result } from "../src/platform/result.ts";
-import { emulatorClient } from "./support/emulator-client.ts";
 
 void describe("the Azure Resource Manager adapter against the emulator", () => {
   let emu: RunningEmulator;
   let seed: DemoSeed;
   let ca: string;
-  let tokens: ArmTokens;
+  let tokens: TokenSource;
   let azure: AzureResources;
 
-  const adapter = (t: ArmTokens, tenantId = seed.tenantId) =>
+  const adapter = (t: Pick<TokenSource, "appToken">, tenantId = seed.tenantId) =>
     createAzureResources({
       endpoint: emu.baseUrl,
       ca,
@@ -67,10 +71,13 @@ void describe("the Azure Resource Manager adapter against the emulator", () => {
     assert.ok(seeded);
     seed = seeded;
     ca = await readFile(emu.caPath, "utf8");
-    const client = emulatorClient(emu);
-    tokens = {
-      appToken: (tenant, resource) => client.token({ ...seed, tenantId: tenant }, `${resource}/.default`),
-    };
+    tokens = createEntraTokenSource({
+      http: createHttpClient({ baseUrl: emu.baseUrl, ca }),
+      partnerTenantId: seed.tenantId,
+      clientId: seed.clientId,
+      clientSecret: seed.clientSecret,
+      clock: systemClock,
+    });
     azure = adapter(tokens);
   });
   after(async () => {
@@ -168,11 +175,7 @@ void describe("the Azure Resource Manager adapter against the emulator", () => {
     });
     assert.ok(existing.ok);
     const wrongAudience = adapter({
-      appToken: (tenant) =>
-        emulatorClient(emu).token(
-          { ...seed, tenantId: tenant },
-          "https://api.partnercenter.microsoft.com/.default",
-        ),
+      appToken: (tenant) => tokens.appToken(tenant, microsoftResources.partnerCenter),
     });
     await azure.ensurePolicyAssignment({
       subscriptionId: sub,

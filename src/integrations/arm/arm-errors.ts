@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ArmError, ArmErrorCode } from "./port.ts";
+import { TokenRefused } from "./token-credential.ts";
 
 /** What the adapter knows about a failed ARM call, read off the SDK's RestError. */
 export type ArmFailure = {
@@ -104,6 +105,20 @@ export function retryAfterSeconds(value: string | undefined, now: Date): number 
  * thrown again.
  */
 export function armErrorOf(e: unknown, now: Date): ArmError {
+  if (e instanceof TokenRefused) {
+    const retryable = e.entra.retryable;
+    return {
+      code: retryable ? "azure_unavailable" : "azure_sign_in_failed",
+      message: `No token for Azure Resource Manager: ${e.entra.message}`,
+      retryable,
+      details: {
+        status: null,
+        microsoftCode: null,
+        correlationId: e.entra.details.correlationId,
+        entraCode: e.entra.code,
+      },
+    };
+  }
   const rest = RestErrorShape.safeParse(e);
   if (!rest.success) throw e;
   const response = (e as WithResponse).response;

@@ -8,9 +8,9 @@ import { z } from "zod";
 import type { Clock } from "../../platform/clock.ts";
 import { err, ok, type Result } from "../../platform/result.ts";
 import { armErrorOf } from "./arm-errors.ts";
+import type { TokenSource } from "../entra/index.ts";
 import type {
   ArmError,
-  ArmTokens,
   AzureResources,
   AzureRole,
   AzureSubscription,
@@ -62,7 +62,7 @@ export type AzureResourcesDeps = {
   readonly endpoint: string;
   /** PEM of a CA to trust for that endpoint, or undefined for the system's CAs. */
   readonly ca: string | undefined;
-  readonly tokens: ArmTokens;
+  readonly tokens: Pick<TokenSource, "appToken">;
   /** The customer's tenant, in which Partner Cloud's application acts. */
   readonly tenantId: string;
   readonly clock: Clock;
@@ -119,7 +119,7 @@ const toSubscription = (s: SdkSubscription): AzureSubscription => SubscriptionSh
  * and 503 honouring Retry-After and backs off on other transient failures; what still fails becomes our error.
  */
 export function createAzureResources(deps: AzureResourcesDeps): AzureResources {
-  const credential = new TenantAppCredential(deps.tokens, deps.tenantId, () => deps.clock.now());
+  const credential = new TenantAppCredential(deps.tokens, deps.tenantId);
   const options = {
     endpoint: deps.endpoint.replace(/\/+$/, ""),
     credentialScopes: ["https://management.azure.com/.default"],

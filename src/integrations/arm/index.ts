@@ -1,7 +1,6 @@
 export type {
   ArmError,
   ArmErrorCode,
-  ArmTokens,
   AzureResources,
   AzureRole,
   AzureSubscription,

@@ -1,13 +1,5 @@
 import type { AppError, Result } from "../../platform/result.ts";
 
-/**
- * Where the adapter gets its bearer tokens. The Entra token source satisfies it: `appToken` is an app-only token of
- * the partner's application in `tenant` for `resource` (e.g. "https://management.azure.com").
- */
-export type ArmTokens = {
-  appToken(tenant: string, resource: string): Promise<string>;
-};
-
 /** The Azure roles Partner Cloud grants; each is a built-in role whose id is the same in every tenant. */
 export type AzureRole = "Owner" | "Contributor" | "Reader" | "UserAccessAdministrator";
 
@@ -71,6 +63,8 @@ export type ArmError = AppError & {
     readonly correlationId: string | null;
     readonly retryAfterSeconds?: number;
     readonly policyAssignmentId?: string;
+    /** Why Entra ID gave no token (its error code), when the call failed before reaching Azure. */
+    readonly entraCode?: string;
   };
 };
 

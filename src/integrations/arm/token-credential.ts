@@ -1,18 +1,17 @@
 import type { SubscriptionClient } from "@azure/arm-resources-subscriptions";
-import type { ArmTokens } from "./port.ts";
+import type { EntraError, TokenSource } from "../entra/index.ts";
 
 type TokenCredential = ConstructorParameters<typeof SubscriptionClient>[0];
 type AccessToken = NonNullable<Awaited<ReturnType<TokenCredential["getToken"]>>>;
 
-/** Seconds since the epoch at which a JWT expires, read without verifying it (the issuer verifies it). */
-function expiryOf(token: string): number | null {
-  const payload = token.split(".")[1];
-  if (!payload) return null;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { exp?: unknown };
-    return typeof claims.exp === "number" ? claims.exp : null;
-  } catch {
-    return null;
+/** Thrown through the SDK when Entra ID gave no token, so the adapter can tell it from Azure's own refusals. */
+export class TokenRefused extends Error {
+  override readonly name = "TokenRefused";
+  readonly entra: EntraError;
+
+  constructor(entra: EntraError) {
+    super(entra.message);
+    this.entra = entra;
   }
 }
 
@@ -21,25 +20,21 @@ function expiryOf(token: string): number | null {
  * tenant. The SDK asks for `<resource>/.default`; the token source takes the resource.
  */
 export class TenantAppCredential implements TokenCredential {
-  readonly #tokens: ArmTokens;
+  readonly #tokens: Pick<TokenSource, "appToken">;
   readonly #tenantId: string;
-  readonly #now: () => Date;
 
-  constructor(tokens: ArmTokens, tenantId: string, now: () => Date) {
+  constructor(tokens: Pick<TokenSource, "appToken">, tenantId: string) {
     this.#tokens = tokens;
     this.#tenantId = tenantId;
-    this.#now = now;
   }
 
   async getToken(scopes: string | string[]): Promise<AccessToken> {
     const scope = Array.isArray(scopes) ? (scopes[0] ?? "") : scopes;
-    const resource = scope.replace(/\/\.default$/, "");
-    const token = await this.#tokens.appToken(this.#tenantId, resource);
-    // Without a readable expiry, let the SDK ask again in a minute: the token source keeps its own cache.
-    const exp = expiryOf(token);
+    const token = await this.#tokens.appToken(this.#tenantId, scope.replace(/\/\.default$/, ""));
+    if (!token.ok) throw new TokenRefused(token.error);
     return {
-      token,
-      expiresOnTimestamp: exp === null ? this.#now().getTime() + 60_000 : exp * 1000,
+      token: token.value.token,
+      expiresOnTimestamp: token.value.expiresAt.getTime(),
       tokenType: "Bearer",
     };
   }
