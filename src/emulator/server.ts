@@ -5,6 +5,7 @@ import { armRoutes } from "./arm/arm-routes.ts";
 import { installFaults } from "./control/faults.ts";
 import { entraRoutes } from "./entra/entra-routes.ts";
 import { partnerCenterRoutes } from "./partner-center/partner-center-routes.ts";
+import type { PartnerCenterSettings } from "./partner-center/pc-context.ts";
 import { partnerCloudRoutes } from "./partner-cloud/partner-cloud-routes.ts";
 import { openPartnerCloudWorld, type PartnerCloudWorld } from "./partner-cloud/partner-cloud-world.ts";
 import { loadSigningKey } from "./entra/signing-key.ts";
@@ -14,7 +15,13 @@ import { clockRoutes, createClock, type EmulatorClock } from "./control/clock.ts
 import { createScenarios, scenarioRoutes } from "./control/scenarios.ts";
 import { ensureTls } from "./tls/certificate-authority.ts";
 
-export type EmulatorOptions = { dataDir: string; port: number; host: string };
+export type EmulatorOptions = {
+  dataDir: string;
+  port: number;
+  host: string;
+  /** Partner Center's provisioning delay and per-minute limit (defaults: 5 s, 500). */
+  partnerCenter?: Partial<PartnerCenterSettings>;
+};
 
 export type DemoSeed = {
   tenantId: string;
@@ -115,7 +122,13 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   entraRoutes(app, { state, key, baseUrl: () => baseUrl });
   armRoutes(app, { state, key, baseUrl: () => baseUrl });
   partnerCloudRoutes(app, { world: partnerCloud, baseUrl: () => baseUrl });
-  partnerCenterRoutes(app, { state, key, baseUrl: () => baseUrl });
+  partnerCenterRoutes(app, {
+    state,
+    key,
+    clock,
+    baseUrl: () => baseUrl,
+    ...(opts.partnerCenter ? { settings: opts.partnerCenter } : {}),
+  });
   await app.listen({ port: opts.port, host: opts.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : opts.port;

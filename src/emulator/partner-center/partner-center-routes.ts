@@ -1,78 +1,60 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { EmulatorClock } from "../control/clock.ts";
 import { verifyBearer, type TokenClaims } from "../entra/verify-token.ts";
 import type { SigningKey } from "../entra/signing-key.ts";
-import type { EmulatedCustomer, EmulatorState } from "../state/emulator-state.ts";
-import { validateAddress, type Address } from "./address-validation.ts";
+import type { EmulatorState } from "../state/emulator-state.ts";
+import { agreementRoutes } from "./agreement-routes.ts";
+import { cartRoutes } from "./cart-routes.ts";
+import { catalogRoutes } from "./catalog-routes.ts";
+import { openCommerceState } from "./commerce-state.ts";
+import { consentRoutes } from "./consent-routes.ts";
+import { customerRoutes } from "./customer-routes.ts";
+import { orderRoutes } from "./order-routes.ts";
+import { settleDueOrders } from "./orders.ts";
+import { pcError } from "./pc-answer.ts";
+import { DEFAULT_PARTNER_CENTER_SETTINGS, type PartnerCenterSettings, type PcContext } from "./pc-context.ts";
+import { relationshipRoutes } from "./relationship-routes.ts";
+import { subscriptionRoutes } from "./subscription-routes.ts";
+import { createThrottle, throttledResource } from "./throttle.ts";
 
-const DOMAIN = /^[a-z0-9]{1,27}\.onmicrosoft\.com$/;
-
-/** Partner Center's error body (B2). */
-function pcError(reply: FastifyReply, status: number, code: number, description: string) {
-  return reply.code(status).send({ code, description, data: [], source: "PartnerFD" });
-}
-
-const link = (uri: string, headers: { key: string; value: string }[] = []) => ({
-  uri,
-  method: "GET",
-  headers,
-});
-
-function listItem(c: EmulatedCustomer) {
-  return {
-    id: c.id,
-    companyProfile: {
-      tenantId: c.id,
-      domain: c.domain,
-      companyName: c.companyName,
-      attributes: { objectType: "CustomerCompanyProfile" },
-    },
-    relationshipToPartner: c.relationshipToPartner,
-    links: { self: link(`/customers/${c.id}`) },
-    attributes: { objectType: "Customer" },
-  };
-}
-
-function fullCustomer(c: EmulatedCustomer) {
-  return {
-    ...listItem(c),
-    commerceId: c.commerceId,
-    billingProfile: {
-      ...c.billingProfile,
-      attributes: { etag: String(Date.parse(c.createdAt)), objectType: "CustomerBillingProfile" },
-    },
-    allowDelegatedAccess: true,
-    customDomains: [c.domain],
-  };
-}
-
-type CreateBody = {
-  companyProfile?: { domain?: string };
-  billingProfile?: {
-    email?: string;
-    culture?: string;
-    language?: string;
-    companyName?: string;
-    defaultAddress?: Address;
-  } & Record<string, unknown>;
-  enableGDAPByDefault?: boolean;
-};
+/** How often pending orders are looked at, in real time, so ARM sees a provisioned Azure subscription promptly. */
+const SETTLE_EVERY_MS = 200;
 
 /**
- * Partner Center v1, customer onboarding (B5): domain availability, address validation, create / get / list /
- * search customers. Tokens must be for Partner Center's audience. Every request echoes MS-RequestId and
- * MS-CorrelationId; a POST repeated with the same MS-RequestId gets the first response again (a retry after a
- * timeout creates nothing twice), and the same id with another body is refused.
+ * Partner Center v1. Every /v1/ request echoes MS-RequestId and MS-CorrelationId, needs a token for Partner
+ * Center's audience, and counts against the partner's per-minute limits on the Customer and Subscription resources
+ * (429 with Retry-After past them, B4). Orders due for provisioning are settled before any request is handled and
+ * on a short timer, so both Partner Center and ARM see them complete when the clock passes their time.
  */
 export function partnerCenterRoutes(
   app: FastifyInstance,
-  deps: { state: EmulatorState; key: SigningKey; baseUrl: () => string },
+  deps: {
+    state: EmulatorState;
+    key: SigningKey;
+    baseUrl: () => string;
+    clock: EmulatorClock;
+    settings?: Partial<PartnerCenterSettings>;
+  },
 ) {
-  const { state } = deps;
   const claimsOf = new WeakMap<FastifyRequest, TokenClaims>();
+  const ctx: PcContext = {
+    state: deps.state,
+    commerce: openCommerceState(deps.state.store),
+    clock: deps.clock,
+    settings: { ...DEFAULT_PARTNER_CENTER_SETTINGS, ...deps.settings },
+    baseUrl: deps.baseUrl,
+    claims(req) {
+      const claims = claimsOf.get(req);
+      if (!claims) throw new Error(`No verified claims for ${req.method} ${req.url}.`);
+      return claims;
+    },
+  };
+  const throttle = createThrottle(deps.clock.now, () => ctx.settings.requestsPerMinute);
 
   app.addHook("onRequest", async (req, reply) => {
-    if (!(req.routeOptions.url ?? "").startsWith("/v1/")) return;
+    const route = req.routeOptions.url ?? "";
+    if (!route.startsWith("/v1/")) return;
     const requestId = req.headers["ms-requestid"];
     const correlationId = req.headers["ms-correlationid"];
     void reply.header("ms-requestid", typeof requestId === "string" ? requestId : randomUUID());
@@ -86,167 +68,35 @@ export function partnerCenterRoutes(
       return pcError(reply, 401, 900401, `Authentication failed: ${auth.message}`);
     }
     claimsOf.set(req, auth.claims);
-  });
-
-  const partnerOf = (req: FastifyRequest) => claimsOf.get(req)?.tid ?? "";
-
-  app.head<{ Params: { domain: string } }>("/v1/domains/:domain", async (req, reply) =>
-    reply.code(state.domainTaken(req.params.domain) ? 200 : 404).send(),
-  );
-
-  app.post<{ Body: Address | undefined }>("/v1/validations/address", async (req, reply) => {
-    if (!req.body || typeof req.body !== "object")
-      return pcError(reply, 400, 400001, "The request body must be an address.");
-    return validateAddress(req.body);
-  });
-
-  app.post<{ Body: CreateBody | undefined }>("/v1/customers", async (req, reply) => {
-    const body = req.body ?? {};
-    const requestId = req.headers["ms-requestid"];
-    const key = typeof requestId === "string" ? `${partnerOf(req)} POST /v1/customers ${requestId}` : null;
-    const bodyHash = createHash("sha256").update(JSON.stringify(body)).digest("hex");
-    if (key) {
-      const seen = state.replay(key);
-      if (seen && seen.bodyHash !== bodyHash)
-        return pcError(
-          reply,
-          409,
-          409001,
-          "A request with this MS-RequestId and a different body was already processed. Use a new MS-RequestId.",
-        );
-      if (seen) return reply.code(seen.status).send(seen.body);
+    const resource = throttledResource(route);
+    if (resource) {
+      const taken = throttle.take(`${auth.claims.tid} ${resource}`);
+      // B4: the throttling answer is not Partner Center's usual error body.
+      if (!taken.ok)
+        return reply
+          .code(429)
+          .header("retry-after", String(taken.retryAfterSeconds))
+          .send({
+            statusCode: 429,
+            message: `Rate limit is exceeded. Try again in ${taken.retryAfterSeconds} seconds.`,
+          });
     }
-    const domain = (body.companyProfile?.domain ?? "").toLowerCase();
-    const bp = body.billingProfile;
-    if (!DOMAIN.test(domain))
-      return pcError(
-        reply,
-        400,
-        600017,
-        "companyProfile.domain must be <prefix>.onmicrosoft.com, the prefix 1 to 27 letters or digits.",
-      );
-    const missing = (["email", "culture", "language", "companyName", "defaultAddress"] as const).filter(
-      (k) => !bp?.[k],
-    );
-    if (!bp || missing.length)
-      return pcError(
-        reply,
-        400,
-        400002,
-        `billingProfile is missing: ${missing.join(", ") || "billingProfile"}.`,
-      );
-    const address = validateAddress(bp.defaultAddress ?? {});
-    if (address.status === "None")
-      return pcError(
-        reply,
-        400,
-        600081,
-        `The address is not valid. ${address.validationMessage ?? ""}`.trim(),
-      );
-    if (state.domainTaken(domain))
-      return pcError(reply, 409, 2000, `The domain ${domain} already exists. Choose another domain.`);
-    const tenant = state.addTenant({ domain, displayName: bp.companyName ?? domain });
-    const password = `${randomBytes(9).toString("base64url")}!9a`;
-    state.addUser({
-      tenantId: tenant.id,
-      alias: "admin",
-      displayName: "Administrator",
-      password,
-      roles: ["Global Administrator"],
-    });
-    const customer: EmulatedCustomer = {
-      id: tenant.id,
-      commerceId: randomUUID(),
-      partnerTenantId: partnerOf(req),
-      companyName: bp.companyName ?? domain,
-      domain,
-      billingProfile: { id: randomUUID(), ...bp },
-      relationshipToPartner: "reseller",
-      createdAt: new Date().toISOString(),
-    };
-    state.addCustomer(customer);
-    const response = {
-      ...fullCustomer(customer),
-      enableGDAPByDefault: body.enableGDAPByDefault ?? false,
-      userCredentials: { userName: "admin", password },
-    };
-    if (key) state.remember(key, bodyHash, 201, response);
-    return reply.code(201).send(response);
+    settleDueOrders(ctx);
   });
 
-  app.get<{ Params: { id: string } }>("/v1/customers/:id", async (req, reply) => {
-    const c = state.customersOf(partnerOf(req)).find((x) => x.id === req.params.id.toLowerCase());
-    return c
-      ? fullCustomer(c)
-      : pcError(reply, 404, 600008, `Customer ${req.params.id} was not found for this partner.`);
+  const timer = setInterval(() => settleDueOrders(ctx), SETTLE_EVERY_MS);
+  timer.unref();
+  app.addHook("onClose", (_app, done) => {
+    clearInterval(timer);
+    done();
   });
 
-  app.get<{ Querystring: { size?: string; filter?: string; seekOperation?: string } }>(
-    "/v1/customers",
-    async (req, reply) => {
-      const size = Math.min(Math.max(Number(req.query.size ?? 100) || 100, 1), 500);
-      let list = state.customersOf(partnerOf(req));
-      if (req.query.filter) {
-        let f: { Field?: string; Value?: string; Operator?: string };
-        try {
-          f = JSON.parse(req.query.filter) as typeof f;
-        } catch {
-          return pcError(
-            reply,
-            400,
-            400003,
-            'filter must be URL-encoded JSON: {"Field":"Domain","Value":"…","Operator":"starts_with"}.',
-          );
-        }
-        if (f.Operator !== "starts_with" || !["CompanyName", "Domain"].includes(f.Field ?? ""))
-          return pcError(
-            reply,
-            400,
-            400004,
-            "Only the starts_with operator on CompanyName or Domain is supported.",
-          );
-        const value = (f.Value ?? "").toLowerCase();
-        list = list.filter((c) =>
-          (f.Field === "Domain" ? c.domain : c.companyName).toLowerCase().startsWith(value),
-        );
-      }
-      let offset = 0;
-      if (req.query.seekOperation === "Next") {
-        const token = req.headers["ms-continuationtoken"];
-        const decoded =
-          typeof token === "string"
-            ? /^seek:(\d+)$/.exec(Buffer.from(token, "base64").toString("utf8"))
-            : null;
-        if (!decoded)
-          return pcError(
-            reply,
-            400,
-            400005,
-            "MS-ContinuationToken is missing or not valid: copy it from links.next.headers.",
-          );
-        offset = Number(decoded[1]);
-      }
-      const page = list.slice(offset, offset + size);
-      const query = `/customers?size=${size}${req.query.filter ? `&filter=${encodeURIComponent(req.query.filter)}` : ""}`;
-      const more = offset + size < list.length;
-      return {
-        totalCount: page.length,
-        items: page.map(listItem),
-        links: {
-          self: link(query),
-          ...(more
-            ? {
-                next: link(`${query}&seekOperation=Next`, [
-                  {
-                    key: "MS-ContinuationToken",
-                    value: Buffer.from(`seek:${offset + size}`).toString("base64"),
-                  },
-                ]),
-              }
-            : {}),
-        },
-        attributes: { objectType: "Collection" },
-      };
-    },
-  );
+  customerRoutes(app, ctx);
+  consentRoutes(app, ctx);
+  agreementRoutes(app, ctx);
+  catalogRoutes(app, ctx);
+  cartRoutes(app, ctx);
+  orderRoutes(app, ctx);
+  subscriptionRoutes(app, ctx);
+  relationshipRoutes(app, ctx);
 }
