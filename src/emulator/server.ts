@@ -119,7 +119,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   installFaults(app);
   clockRoutes(app, clock);
   scenarioRoutes(app, createScenarios(state, clock.now));
-  entraRoutes(app, { state, key, baseUrl: () => baseUrl });
+  entraRoutes(app, { state, key, clock, baseUrl: () => baseUrl });
   armRoutes(app, { state, key, baseUrl: () => baseUrl });
   partnerCloudRoutes(app, { world: partnerCloud, baseUrl: () => baseUrl });
   partnerCenterRoutes(app, {

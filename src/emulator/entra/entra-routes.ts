@@ -1,54 +1,40 @@
-import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import type { EmulatorState } from "../state/emulator-state.ts";
+import type { EmulatedApp, EmulatedTenant, EmulatedUser, EmulatorState } from "../state/emulator-state.ts";
+import type { EmulatorClock } from "../control/clock.ts";
+import { aadError, sendAadFailure, type AadFailure } from "./aad-error.ts";
+import { openAuthorizationCodes } from "./authorization-codes.ts";
+import { authorizeRoutes } from "./authorize-routes.ts";
+import { ADMIN_CENTER_CLIENT } from "./first-party-clients.ts";
+import { openRedirectUris, redirectUriRoutes } from "./redirect-uris.ts";
+import { openRefreshTokens } from "./refresh-tokens.ts";
+import { OIDC_SCOPES, parseScopes } from "./scopes.ts";
 import type { SigningKey } from "./signing-key.ts";
+import { openSignInSessions } from "./sign-in-sessions.ts";
+import { openUserRevocations, userRevocationRoutes } from "./user-revocations.ts";
+import { ACCESS_TOKEN_LIFETIME_S, userTokenResponse } from "./user-tokens.ts";
 
-/** Resources a client-credentials token may be issued for, besides the emulator's own base URL. */
-const KNOWN_RESOURCES = [
-  "https://management.azure.com",
-  "https://management.core.windows.net",
-  "https://graph.microsoft.com",
-  "https://api.partnercenter.microsoft.com",
-];
+const GRANTS = ["client_credentials", "password", "authorization_code", "refresh_token"];
 
-const TOKEN_LIFETIME_S = 3599;
-
-/** OpenID Connect scopes that may accompany the one resource scope of a user token request. */
-const OIDC_SCOPES = new Set(["openid", "profile", "email", "offline_access"]);
-
-/** Microsoft Entra's error body: `AADSTSnnnnn:` description with trace and correlation ids (A1). */
-function aadError(
-  reply: FastifyReply,
-  status: number,
-  error: string,
-  code: number,
-  description: string,
-  correlationId?: string,
-) {
-  const now = new Date();
-  const timestamp = `${now.toISOString().slice(0, 19).replace("T", " ")}Z`;
-  const traceId = randomUUID();
-  const correlation = correlationId ?? randomUUID();
-  return reply.code(status).send({
-    error,
-    error_description: `AADSTS${code}: ${description}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlation}\r\nTimestamp: ${timestamp}`,
-    error_codes: [code],
-    timestamp,
-    trace_id: traceId,
-    correlation_id: correlation,
-  });
-}
+/** Who a user grant was for, and the scopes to issue, once the grant itself checked out. */
+type UserGrant = { user: EmulatedUser; tenant: EmulatedTenant; scope: string; nonce?: string | null };
 
 /**
  * Entra ID's v2.0 endpoints as MSAL and @azure/identity call them (A4): the OpenID configuration, the signing
- * keys, and the token endpoint with the client-credentials grant.
+ * keys, the authorization endpoint with its sign-in page, logout, and the token endpoint with the
+ * client-credentials, password, authorization-code and refresh-token grants. Returns what the admin-center pages
+ * need to sign people in through it.
  */
 export function entraRoutes(
   app: FastifyInstance,
-  deps: { state: EmulatorState; key: SigningKey; baseUrl: () => string },
+  deps: { state: EmulatorState; key: SigningKey; clock: EmulatorClock; baseUrl: () => string },
 ) {
-  const { state, key } = deps;
+  const { state, key, clock } = deps;
   const knownTenant = (t: string) => t === "common" || t === "organizations" || state.tenant(t) !== undefined;
+  const revocations = openUserRevocations(state, clock);
+  const codes = openAuthorizationCodes(state.store, clock);
+  const refreshTokens = openRefreshTokens(state.store, clock);
+  const sessions = openSignInSessions(state.store, clock, revocations);
+  const redirectUris = openRedirectUris(state, clock);
 
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
     done(
@@ -56,6 +42,10 @@ export function entraRoutes(
       Object.fromEntries(new URLSearchParams(typeof body === "string" ? body : body.toString("utf8"))),
     );
   });
+
+  authorizeRoutes(app, { state, clock, baseUrl: deps.baseUrl, codes, sessions, redirectUris, revocations });
+  redirectUriRoutes(app, state, redirectUris);
+  userRevocationRoutes(app, revocations);
 
   app.get<{ Params: { tenant: string } }>(
     "/:tenant/v2.0/.well-known/openid-configuration",
@@ -77,6 +67,7 @@ export function entraRoutes(
           "private_key_jwt",
           "client_secret_basic",
         ],
+        code_challenge_methods_supported: ["S256"],
         scopes_supported: ["openid", "profile", "email", "offline_access"],
         tenant_region_scope: "NA",
       };
@@ -84,6 +75,104 @@ export function entraRoutes(
   );
 
   app.get("/:tenant/discovery/v2.0/keys", () => Promise.resolve(key.jwks()));
+
+  const fail = (error: string, code: number, description: string): { ok: false; failure: AadFailure } => ({
+    ok: false,
+    failure: { error, code, description },
+  });
+
+  /** Resource-owner password grant: kept for tests and scripts; people sign in through the pages. */
+  function passwordGrant(form: Record<string, string>, tenant: EmulatedTenant | undefined) {
+    const user = revocations.activeUser(form["username"] ?? "");
+    if (
+      !user ||
+      (tenant && user.tenantId !== tenant.id) ||
+      !state.passwordMatches(user, form["password"] ?? "")
+    )
+      return fail(
+        "invalid_grant",
+        50126,
+        "Error validating credentials due to invalid username or password.",
+      );
+    const home = state.tenant(user.tenantId);
+    if (!home) throw new Error(`User ${user.id} has no tenant.`);
+    return { ok: true as const, grant: { user, tenant: home, scope: form["scope"] ?? "" } };
+  }
+
+  function authorizationCodeGrant(
+    form: Record<string, string>,
+    tenant: EmulatedTenant | undefined,
+    registered: EmulatedApp,
+  ) {
+    const redeemed = codes.redeem({
+      code: form["code"] ?? "",
+      clientId: registered.clientId,
+      redirectUri: form["redirect_uri"],
+      codeVerifier: form["code_verifier"],
+    });
+    if (!redeemed.ok) return redeemed;
+    const { grant } = redeemed;
+    if (tenant && tenant.id !== grant.tenantId)
+      return fail(
+        "invalid_grant",
+        70000,
+        "The provided value for the 'code' parameter is not valid for this tenant.",
+      );
+    const user = revocations.activeUser(grant.userId);
+    const home = state.tenant(grant.tenantId);
+    if (!user || !home)
+      return fail("invalid_grant", 50173, "The provided grant has been revoked: the user no longer exists.");
+    // The OpenID scopes consented at the authorize step (offline_access, openid) still apply when the token
+    // request names only the resource scopes.
+    const consentedOidc = grant.scope.split(/\s+/).filter((s) => OIDC_SCOPES.has(s));
+    const scope = form["scope"] ? `${form["scope"]} ${consentedOidc.join(" ")}` : grant.scope;
+    return { ok: true as const, grant: { user, tenant: home, scope, nonce: grant.nonce } };
+  }
+
+  function refreshTokenGrant(
+    form: Record<string, string>,
+    tenant: EmulatedTenant | undefined,
+    registered: EmulatedApp,
+  ) {
+    const stored = refreshTokens.find(form["refresh_token"] ?? "");
+    if (!stored || stored.clientId !== registered.clientId || (tenant && tenant.id !== stored.tenantId))
+      return fail(
+        "invalid_grant",
+        9002313,
+        "Invalid request. Request is malformed or invalid: the refresh token is not valid.",
+      );
+    if (stored.expiresAt <= clock.now())
+      return fail(
+        "invalid_grant",
+        700082,
+        "The refresh token has expired due to inactivity. The token was issued and was inactive for 90 days.",
+      );
+    const user = revocations.activeUser(stored.userId);
+    const home = state.tenant(stored.tenantId);
+    if (!user || !home || !revocations.stillValid(stored.userId, stored.issuedAt))
+      return fail(
+        "invalid_grant",
+        50173,
+        "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have been deleted or an administrator revoked their sessions.",
+      );
+    // A refresh always returns a new refresh token (rotation); the one just used stays valid until it expires.
+    const scope = `${form["scope"] ?? stored.scope} offline_access`;
+    return { ok: true as const, grant: { user, tenant: home, scope } };
+  }
+
+  function sendUserTokens(
+    reply: FastifyReply,
+    registered: EmulatedApp,
+    g: UserGrant,
+    correlationId?: string,
+  ) {
+    const parsed = parseScopes(g.scope, "user", deps.baseUrl(), g.tenant.domain);
+    if (!parsed.ok) return sendAadFailure(reply, parsed.failure, correlationId);
+    return userTokenResponse(
+      { key, baseUrl: deps.baseUrl(), refreshTokens },
+      { tenant: g.tenant, app: registered, user: g.user, scopes: parsed.scopes, nonce: g.nonce },
+    );
+  }
 
   app.post<{ Params: { tenant: string }; Body: Record<string, string> | undefined }>(
     "/:tenant/oauth2/v2.0/token",
@@ -93,8 +182,14 @@ export function entraRoutes(
           ? (req.query as Record<string, string>)["client-request-id"]
           : undefined;
       const form = req.body ?? {};
+      const grant = form["grant_type"] ?? "";
+      // The tenant-independent endpoints serve user grants (the user's home tenant decides); app-only tokens
+      // need a named tenant.
+      const anyTenant =
+        grant !== "client_credentials" &&
+        (req.params.tenant === "common" || req.params.tenant === "organizations");
       const tenant = state.tenant(req.params.tenant);
-      if (!tenant)
+      if (!tenant && !anyTenant)
         return aadError(
           reply,
           400,
@@ -103,8 +198,7 @@ export function entraRoutes(
           `Tenant '${req.params.tenant}' not found.`,
           correlationId,
         );
-      const grant = form["grant_type"] ?? "";
-      if (!["client_credentials", "password"].includes(grant))
+      if (!GRANTS.includes(grant))
         return aadError(
           reply,
           400,
@@ -133,16 +227,18 @@ export function entraRoutes(
       const registered = state.app(clientId);
       // App-only tokens only where the app has a service principal: at home, or in a tenant that consented to it
       // (a CSP partner's app in its customers' tenants). User tokens may be asked in any tenant.
-      const servicePrincipalId = registered ? state.servicePrincipalIn(registered, tenant.id) : undefined;
+      const servicePrincipalId =
+        registered && tenant ? state.servicePrincipalIn(registered, tenant.id) : undefined;
       if (!registered || (grant === "client_credentials" && !servicePrincipalId))
         return aadError(
           reply,
           400,
           "unauthorized_client",
           700016,
-          `Application with identifier '${clientId}' was not found in the directory '${tenant.domain}'.`,
+          `Application with identifier '${clientId}' was not found in the directory '${tenant?.domain ?? req.params.tenant}'.`,
           correlationId,
         );
+      // Every application the emulator registers is a confidential client: each grant authenticates it.
       if (!secret || !state.secretMatches(registered, secret))
         return aadError(
           reply,
@@ -152,81 +248,61 @@ export function entraRoutes(
           "Invalid client secret provided.",
           correlationId,
         );
-      const scopes = (form["scope"] ?? "").trim().split(/\s+/).filter(Boolean);
-      const resourceScope = scopes.find((x) => !OIDC_SCOPES.has(x)) ?? "";
-      const scopeShape = grant === "client_credentials" ? /^\S+\/\.default$/ : /^\S+\/[\w.]+$/;
-      if (!scopeShape.test(resourceScope))
-        return aadError(
-          reply,
-          400,
-          "invalid_scope",
-          70011,
-          `The provided value for the input parameter 'scope' is not valid. The scope ${form["scope"] ?? ""} is not valid.`,
-          correlationId,
-        );
-      const slash = resourceScope.lastIndexOf("/");
-      const resource = resourceScope.slice(0, slash).replace(/\/+$/, "");
-      const permission = resourceScope.slice(slash + 1);
-      if (![...KNOWN_RESOURCES, deps.baseUrl()].includes(resource))
-        return aadError(
-          reply,
-          400,
-          "invalid_resource",
-          500011,
-          `The resource principal named ${resource} was not found in the tenant named ${tenant.domain}.`,
-          correlationId,
-        );
+      if (grant !== "client_credentials") {
+        const checked =
+          grant === "password"
+            ? passwordGrant(form, tenant)
+            : grant === "authorization_code"
+              ? authorizationCodeGrant(form, tenant, registered)
+              : refreshTokenGrant(form, tenant, registered);
+        if (!checked.ok) return sendAadFailure(reply, checked.failure, correlationId);
+        return sendUserTokens(reply, registered, checked.grant, correlationId);
+      }
+      if (!tenant) throw new Error("client_credentials always names a tenant");
+      const parsed = parseScopes(form["scope"] ?? "", "app", deps.baseUrl(), tenant.domain);
+      if (!parsed.ok) return sendAadFailure(reply, parsed.failure, correlationId);
       const iat = Math.floor(Date.now() / 1000);
-      const common = {
-        aud: resource,
-        iss: `${deps.baseUrl()}/${tenant.id}/v2.0`,
-        iat,
-        nbf: iat,
-        exp: iat + TOKEN_LIFETIME_S,
-        tid: tenant.id,
-        appid: registered.clientId,
-        azp: registered.clientId,
-        ver: "2.0",
-      };
-      let access_token: string;
-      if (grant === "password") {
-        // The resource-owner password grant: kept for tests and scripts; people sign in through the pages.
-        const user = state.user(form["username"] ?? "");
-        if (!user || user.tenantId !== tenant.id || !state.passwordMatches(user, form["password"] ?? ""))
-          return aadError(
-            reply,
-            400,
-            "invalid_grant",
-            50126,
-            "Error validating credentials due to invalid username or password.",
-            correlationId,
-          );
-        access_token = key.sign({
-          ...common,
-          oid: user.id,
-          sub: user.id,
-          upn: user.userPrincipalName,
-          name: user.displayName,
-          idtyp: "user",
-          scp: permission === ".default" ? "user_impersonation" : permission,
-          amr: ["pwd", "mfa"],
-          wids: user.roles,
-        });
-      } else {
-        access_token = key.sign({
-          ...common,
+      return {
+        token_type: "Bearer",
+        expires_in: ACCESS_TOKEN_LIFETIME_S,
+        ext_expires_in: ACCESS_TOKEN_LIFETIME_S,
+        access_token: key.sign({
+          aud: parsed.scopes.resource,
+          iss: `${deps.baseUrl()}/${tenant.id}/v2.0`,
+          iat,
+          nbf: iat,
+          exp: iat + ACCESS_TOKEN_LIFETIME_S,
+          tid: tenant.id,
+          appid: registered.clientId,
+          azp: registered.clientId,
+          ver: "2.0",
           oid: servicePrincipalId,
           sub: servicePrincipalId,
           idtyp: "app",
           roles: [],
-        });
-      }
-      return {
-        token_type: "Bearer",
-        expires_in: TOKEN_LIFETIME_S,
-        ext_expires_in: TOKEN_LIFETIME_S,
-        access_token,
+        }),
       };
     },
   );
+
+  return {
+    /**
+     * Redeems a code issued to the emulator's admin-center client (it has no secret: it is part of the
+     * emulator) and returns the signed-in user, or undefined when the code is unusable.
+     */
+    redeemAdminCenterCode(code: string, codeVerifier: string): EmulatedUser | undefined {
+      const redeemed = codes.redeem({
+        code,
+        clientId: ADMIN_CENTER_CLIENT.clientId,
+        redirectUri: `${deps.baseUrl()}${ADMIN_CENTER_CLIENT.redirectPath}`,
+        codeVerifier,
+      });
+      return redeemed.ok ? revocations.activeUser(redeemed.grant.userId) : undefined;
+    },
+    /** True while a user's sign-in at `at` still counts (not deleted, sessions not revoked since). */
+    stillSignedIn: (userId: string, at: number) =>
+      revocations.activeUser(userId) !== undefined && revocations.stillValid(userId, at),
+  };
 }
+
+export type EntraSignIn = ReturnType<typeof entraRoutes>;
