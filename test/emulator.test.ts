@@ -278,10 +278,27 @@ void test("`pcloud emulator --seed demo --json` starts the emulator alone and pr
     });
     const printed = JSON.parse(line) as {
       login: string;
+      partnerCenter: string;
+      graph: string;
+      arm: string;
+      partnerCloud: string;
+      smtp: string;
       ca: string;
-      demo: { tenantId: string; clientId: string; clientSecret: string };
+      demo: {
+        tenantId: string;
+        clientId: string;
+        clientSecret: string;
+        partnerCloud: { userName: string; password: string };
+      };
     };
     assert.match(printed.login, /^https:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(printed.partnerCenter, `${printed.login}/v1`);
+    assert.equal(printed.graph, `${printed.login}/v1.0`);
+    assert.equal(printed.arm, printed.login);
+    assert.equal(printed.partnerCloud, printed.login);
+    assert.match(printed.smtp, /^smtp:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(printed.demo.partnerCloud.userName, "pcadmin");
+    assert.ok(printed.demo.partnerCloud.password.length >= 12);
     assert.equal(printed.ca, path.join(dataDir, "emulator", "tls", "ca.pem"));
     assert.match(printed.demo.tenantId, /^[0-9a-f-]{36}$/);
     assert.ok(printed.demo.clientSecret.length >= 32);
