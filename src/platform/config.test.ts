@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { ConfigError, parseConfig } from "./config.ts";
+import { ConfigError, parseConfig, secretConfigKeys } from "./config.ts";
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -12,6 +12,9 @@ function configError(env: Record<string, string>): ConfigError {
   }
   assert.fail(`expected ${JSON.stringify(env)} to be refused`);
 }
+
+const key32 = Buffer.alloc(32, 7).toString("base64");
+const clientId = "0f4a7c2e-5b1d-4e8a-9c3f-2d6b8e1a4c7f";
 
 void describe("configuration", () => {
   void test("with nothing set, every key has its documented default", () => {
@@ -61,6 +64,16 @@ void describe("configuration", () => {
     ["MAIL_SMTP_URL", { MAIL_SMTP_URL: "http://relay" }],
     ["LOG_LEVEL", { LOG_LEVEL: "verbose" }],
     ["SESSION_IDLE_MINUTES", { SESSION_IDLE_MINUTES: "0" }],
+    ["MICROSOFT_LOGIN_URL", { MICROSOFT_LOGIN_URL: "http://login.microsoftonline.com" }],
+    ["PARTNER_CENTER_URL", { PARTNER_CENTER_URL: "api.partnercenter.microsoft.com" }],
+    ["ARM_URL", { ARM_URL: "ftp://management.azure.com" }],
+    ["PARTNER_CLOUD_URL", { PARTNER_CLOUD_URL: "not a url" }],
+    ["PARTNER_TENANT_ID", { PARTNER_TENANT_ID: "contoso" }],
+    ["PARTNER_APP_CLIENT_ID", { PARTNER_APP_CLIENT_ID: "my-app" }],
+    ["SECRETS_KEYS", { SECRETS_KEYS: "k1" }],
+    ["SECRETS_KEYS", { SECRETS_KEYS: `k1:${Buffer.alloc(16).toString("base64")}` }],
+    ["SECRETS_KEYS", { SECRETS_KEYS: `k1:${key32},k1:${key32}` }],
+    ["SECRETS_KEYS", { SECRETS_KEYS: `k.1:${key32}` }],
   ];
   for (const [key, env] of bad) {
     void test(`${key}=${Object.values(env)[0] ?? ""} is refused with a ConfigError naming ${key}`, () => {
@@ -103,5 +116,71 @@ void describe("configuration", () => {
     const c = parseConfig({});
     assert.ok(Object.isFrozen(c));
     assert.ok(Object.isFrozen(c.mail));
+    assert.ok(Object.isFrozen(c.microsoft));
+    assert.ok(Object.isFrozen(c.partnerCloud));
+    assert.ok(Object.isFrozen(c.secrets));
+    assert.ok(Object.isFrozen(c.secrets.keys));
+  });
+
+  void test("with no integration settings, every service is the embedded emulator and its CA is trusted", () => {
+    const c = parseConfig({ DATA_DIR: "/srv/pc" });
+    assert.deepEqual(
+      [c.microsoft.loginUrl, c.microsoft.partnerCenterUrl, c.microsoft.graphUrl, c.microsoft.armUrl],
+      [undefined, undefined, undefined, undefined],
+    );
+    assert.equal(c.partnerCloud.url, undefined);
+    assert.equal(c.microsoft.caFile, path.resolve("/srv/pc/emulator/tls/ca.pem"));
+    assert.deepEqual(c.secrets.keys, []);
+    assert.equal(c.secrets.keyFile, path.resolve("/srv/pc/secrets.key"));
+  });
+
+  void test("Microsoft's real endpoints with the partner's app: URLs without trailing slash, no extra CA", () => {
+    const c = parseConfig({
+      MICROSOFT_LOGIN_URL: "https://login.microsoftonline.com/",
+      PARTNER_CENTER_URL: "https://api.partnercenter.microsoft.com",
+      GRAPH_URL: "https://graph.microsoft.com",
+      ARM_URL: "https://management.azure.com/",
+      PARTNER_CLOUD_URL: "https://api.example-cloud.com",
+      PARTNER_TENANT_ID: "contosopartner.onmicrosoft.com",
+      PARTNER_APP_CLIENT_ID: clientId,
+      PARTNER_APP_CLIENT_SECRET: "app-secret",
+    });
+    assert.equal(c.microsoft.loginUrl, "https://login.microsoftonline.com");
+    assert.equal(c.microsoft.armUrl, "https://management.azure.com");
+    assert.equal(c.microsoft.partnerTenantId, "contosopartner.onmicrosoft.com");
+    assert.equal(c.microsoft.clientId, clientId);
+    assert.equal(c.microsoft.clientSecret, "app-secret");
+    assert.equal(c.microsoft.caFile, undefined);
+    assert.equal(c.partnerCloud.url, "https://api.example-cloud.com");
+  });
+
+  void test("a configured CA file is trusted whatever the endpoints", () => {
+    assert.equal(
+      parseConfig({ MICROSOFT_CA_FILE: "/etc/ssl/corp-proxy.pem" }).microsoft.caFile,
+      path.resolve("/etc/ssl/corp-proxy.pem"),
+    );
+  });
+
+  void test("MICROSOFT_LOGIN_URL without the partner's app names every missing key", () => {
+    const e = configError({ MICROSOFT_LOGIN_URL: "https://login.microsoftonline.com" });
+    assert.match(e.message, /\bPARTNER_TENANT_ID\b/);
+    assert.match(e.message, /\bPARTNER_APP_CLIENT_ID\b/);
+    assert.match(e.message, /\bPARTNER_APP_CLIENT_SECRET\b/);
+  });
+
+  void test("SECRETS_KEYS is read in order: the first key encrypts", () => {
+    const other = Buffer.alloc(32, 9).toString("base64");
+    const c = parseConfig({ SECRETS_KEYS: `k2:${other},k1:${key32}` });
+    assert.deepEqual(c.secrets.keys, [
+      { id: "k2", key: other },
+      { id: "k1", key: key32 },
+    ]);
+  });
+
+  void test("the client secret and the secrets keys are marked secret, and a refused key is not repeated", () => {
+    assert.ok(secretConfigKeys.has("PARTNER_APP_CLIENT_SECRET"));
+    assert.ok(secretConfigKeys.has("SECRETS_KEYS"));
+    const e = configError({ SECRETS_KEYS: "k1:c2VjcmV0LWtleS1tYXRlcmlhbA==" });
+    assert.ok(!e.message.includes("c2VjcmV0LWtleS1tYXRlcmlhbA"), e.message);
   });
 });

@@ -1,6 +1,16 @@
 import path from "node:path";
 import { z } from "zod";
 
+const httpsUrl = (what: string) =>
+  z
+    .url({ protocol: /^https$/, error: `must be the https:// base URL of ${what}` })
+    .transform((u) => u.replace(/\/+$/, ""))
+    .optional();
+
+/** `SECRETS_KEYS`: `id:base64`, comma-separated, the first encrypts; each key is 32 random bytes (AES-256). */
+const SECRETS_KEYS_FORMAT =
+  /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=)*$/;
+
 /**
  * The product's configuration: one schema, parsed once at start, frozen and passed down.
  * This is the only file that reads `process.env`. Keys marked secret are never logged.
@@ -30,6 +40,47 @@ const Schema = z.object({
   MAIL_FROM: z.string().min(3).default("Partner Cloud <noreply@partner-cloud.local>"),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
+  MICROSOFT_LOGIN_URL: httpsUrl("Microsoft Entra ID, e.g. https://login.microsoftonline.com"),
+  PARTNER_CENTER_URL: httpsUrl("Partner Center, e.g. https://api.partnercenter.microsoft.com"),
+  GRAPH_URL: httpsUrl("Microsoft Graph, e.g. https://graph.microsoft.com"),
+  ARM_URL: httpsUrl("Azure Resource Manager, e.g. https://management.azure.com"),
+  PARTNER_CLOUD_URL: httpsUrl("the partner cloud's API v2, e.g. https://api.example-cloud.com"),
+  PARTNER_TENANT_ID: z
+    .string()
+    .regex(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i, {
+      error: "must be the partner's Entra tenant id (a GUID) or its domain",
+    })
+    .optional(),
+  PARTNER_APP_CLIENT_ID: z
+    .string()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+      error: "must be the application (client) id of the partner's Entra app, a GUID",
+    })
+    .optional(),
+  PARTNER_APP_CLIENT_SECRET: z.string().min(1).optional(),
+  MICROSOFT_CA_FILE: z.string().min(1).optional(),
+  SECRETS_KEYS: z
+    .string()
+    .regex(SECRETS_KEYS_FORMAT, {
+      error: "must be id:base64 pairs, comma-separated, each key 32 bytes (e.g. k2:<base64>,k1:<base64>)",
+    })
+    .refine((v) => new Set(v.split(",").map((k) => k.split(":")[0])).size === v.split(",").length, {
+      error: "names a key id twice",
+    })
+    .optional(),
+});
+
+/** Rules that tie keys together; each issue names the key to fix. */
+const Checked = Schema.superRefine((e, ctx) => {
+  // Against Microsoft itself there is no demo app to fall back on: the partner's own must be configured.
+  if (e.MICROSOFT_LOGIN_URL)
+    for (const key of ["PARTNER_TENANT_ID", "PARTNER_APP_CLIENT_ID", "PARTNER_APP_CLIENT_SECRET"] as const)
+      if (!e[key])
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: "is required when MICROSOFT_LOGIN_URL is set",
+        });
 });
 
 export type Config = Readonly<{
@@ -48,10 +99,30 @@ export type Config = Readonly<{
   mail: Readonly<{ smtpUrl: string | undefined; from: string }>;
   dbPoolSize: number;
   emulatorPort: number;
+  /** Microsoft's endpoints and the partner's application. An unset URL means the embedded emulator. */
+  microsoft: Readonly<{
+    loginUrl: string | undefined;
+    partnerCenterUrl: string | undefined;
+    graphUrl: string | undefined;
+    armUrl: string | undefined;
+    partnerTenantId: string | undefined;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    /** An extra CA to trust: the given file, else the embedded emulator's CA when any endpoint is emulated. */
+    caFile: string | undefined;
+  }>;
+  partnerCloud: Readonly<{ url: string | undefined }>;
+  /** Keys that encrypt secrets at rest; the first encrypts, all decrypt. Empty: a generated key in `keyFile`. */
+  secrets: Readonly<{ keys: readonly Readonly<{ id: string; key: string }>[]; keyFile: string }>;
 }>;
 
 /** Keys whose values must never appear in logs or API responses. */
-export const secretConfigKeys: ReadonlySet<string> = new Set(["DATABASE_URL", "MAIL_SMTP_URL"]);
+export const secretConfigKeys: ReadonlySet<string> = new Set([
+  "DATABASE_URL",
+  "MAIL_SMTP_URL",
+  "PARTNER_APP_CLIENT_SECRET",
+  "SECRETS_KEYS",
+]);
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -60,16 +131,24 @@ export class ConfigError extends Error {
 export function parseConfig(env: Record<string, string | undefined>): Config {
   // An empty variable counts as unset, as shells and CI systems often export them empty.
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = Schema.safeParse(given);
+  const parsed = Checked.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const emulated = [
+    e.MICROSOFT_LOGIN_URL,
+    e.PARTNER_CENTER_URL,
+    e.GRAPH_URL,
+    e.ARM_URL,
+    e.PARTNER_CLOUD_URL,
+  ].some((u) => u === undefined);
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
-    dataDir: path.resolve(e.DATA_DIR),
+    dataDir,
     databaseUrl: e.DATABASE_URL,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     logLevel: e.LOG_LEVEL,
@@ -82,6 +161,30 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     mail: Object.freeze({ smtpUrl: e.MAIL_SMTP_URL, from: e.MAIL_FROM }),
     dbPoolSize: e.DB_POOL_SIZE,
     emulatorPort: e.EMULATOR_PORT,
+    microsoft: Object.freeze({
+      loginUrl: e.MICROSOFT_LOGIN_URL,
+      partnerCenterUrl: e.PARTNER_CENTER_URL,
+      graphUrl: e.GRAPH_URL,
+      armUrl: e.ARM_URL,
+      partnerTenantId: e.PARTNER_TENANT_ID,
+      clientId: e.PARTNER_APP_CLIENT_ID,
+      clientSecret: e.PARTNER_APP_CLIENT_SECRET,
+      caFile: e.MICROSOFT_CA_FILE
+        ? path.resolve(e.MICROSOFT_CA_FILE)
+        : emulated
+          ? path.join(dataDir, "emulator", "tls", "ca.pem")
+          : undefined,
+    }),
+    partnerCloud: Object.freeze({ url: e.PARTNER_CLOUD_URL }),
+    secrets: Object.freeze({
+      keys: Object.freeze(
+        (e.SECRETS_KEYS?.split(",") ?? []).map((pair) => {
+          const [id = "", key = ""] = pair.split(":");
+          return Object.freeze({ id, key });
+        }),
+      ),
+      keyFile: path.join(dataDir, "secrets.key"),
+    }),
   });
 }
 
