@@ -8,7 +8,13 @@ import { replayable } from "./replay.ts";
 
 const DOMAIN = /^[a-z0-9]{1,27}\.onmicrosoft\.com$/;
 
-function listItem(c: EmulatedCustomer) {
+/** The customer fields Partner Center shows. */
+type ShownCustomer = Pick<
+  EmulatedCustomer,
+  "id" | "commerceId" | "companyName" | "domain" | "billingProfile" | "relationshipToPartner" | "createdAt"
+>;
+
+function listItem(c: ShownCustomer) {
   return {
     id: c.id,
     companyProfile: {
@@ -23,7 +29,7 @@ function listItem(c: EmulatedCustomer) {
   };
 }
 
-function fullCustomer(c: EmulatedCustomer) {
+function fullCustomer(c: ShownCustomer) {
   return {
     ...listItem(c),
     commerceId: c.commerceId,
@@ -98,7 +104,7 @@ export function customerRoutes(app: FastifyInstance, ctx: PcContext) {
         password,
         roles: ["Global Administrator"],
       });
-      const customer: EmulatedCustomer = {
+      const customer: ShownCustomer & { partnerTenantId: string } = {
         id: tenant.id,
         commerceId: randomUUID(),
         partnerTenantId: partnerOf(req),
