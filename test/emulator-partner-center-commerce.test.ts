@@ -481,6 +481,61 @@ void describe("the emulated Partner Center (commerce)", () => {
     assert.notEqual((suspended.body["attributes"] as Item)["etag"], etag, "a new etag after the change");
   });
 
+  void test("a cart is updated while it is active, expires 15 minutes after its last change, and cannot then be checked out", async () => {
+    const { call } = w;
+    const customerId = await w.createCustomer();
+    assert.equal((await w.attest(customerId)).status, 201);
+    const item = await w.azurePlanItem(customerId);
+    const created = await w.cartOf(customerId, "DZH318Z0BPS6:0001:NOSUCHITEM01");
+    const cartPath = `/v1/customers/${customerId}/carts/${String(created.body["id"])}`;
+    await w.advance(10 * 60);
+    const updated = await call("PUT", cartPath, {
+      lineItems: [{ id: 0, catalogItemId: item, quantity: 1, billingCycle: "one_time" }],
+    });
+    assert.equal(updated.status, 200, JSON.stringify(updated.body));
+    assert.equal(
+      (updated.body["lineItems"] as Item[])[0]?.["error"],
+      undefined,
+      "the corrected line has no error",
+    );
+    assert.equal(
+      Date.parse(String(updated.body["expirationTimestamp"])) -
+        Date.parse(String(updated.body["lastModifiedTimestamp"])),
+      15 * 60_000,
+    );
+    assert.equal(
+      (await call("GET", cartPath)).body["lastModifiedTimestamp"],
+      updated.body["lastModifiedTimestamp"],
+    );
+    await w.advance(15 * 60 + 1);
+    const expired = await call("POST", `${cartPath}/checkout`);
+    assert.equal(expired.status, 400);
+    assert.match(String(expired.body["description"]), /expired/);
+    assert.equal(itemsOf(await call("GET", `/v1/customers/${customerId}/orders`)).length, 0);
+  });
+
+  void test("deleting an application consent takes away the partner's app-only tokens in the customer's tenant", async () => {
+    const { call } = w;
+    const customerId = await w.createCustomer();
+    const scope = "https://management.azure.com/.default";
+    assert.equal((await w.consentArm(customerId)).status, 201);
+    assert.equal((await w.tokenIn(customerId, scope)).status, 200);
+    const removed = await call(
+      "DELETE",
+      `/v1/customers/${customerId}/applicationconsents/${w.seed.clientId}`,
+    );
+    assert.equal(removed.status, 204);
+    assert.equal(itemsOf(await call("GET", `/v1/customers/${customerId}/applicationconsents`)).length, 0);
+    assert.equal((await w.tokenIn(customerId, scope)).status, 400);
+    const again = await call("DELETE", `/v1/customers/${customerId}/applicationconsents/${w.seed.clientId}`);
+    assert.equal(again.status, 404);
+    const invalid = await call("POST", `/v1/customers/${customerId}/applicationconsents`, {
+      applicationId: w.seed.clientId,
+      applicationGrants: [],
+    });
+    assert.equal(invalid.status, 400);
+  });
+
   void test("refusals use Partner Center's codes: malformed id 800002, unknown customer 1000, another partner's customer 20002, unknown subscription 20003 and order 20000, unknown catalog entries 400013/400018/400019", async () => {
     const { call } = w;
     const codeOf = async (pathname: string) => {
@@ -527,13 +582,14 @@ void describe("the emulated Partner Center's limits and provisioning delay", () 
 
   void test("past the per-minute limit on the Customer resource the partner gets 429 with Retry-After, and the window frees when the clock moves", async () => {
     await w.advance(60);
+    const customerId = await w.createCustomer();
     const statuses: number[] = [];
     let last: Res | undefined;
-    for (let i = 0; i < 9; i++) {
+    for (let i = 0; i < 8; i++) {
       last = await w.call("GET", "/v1/customers");
       statuses.push(last.status);
     }
-    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 200, 200, 429]);
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 200, 429], "8 a minute, the creation counted");
     const retryAfter = Number(last?.headers["retry-after"]);
     assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
     assert.deepEqual(last?.body, {
@@ -545,6 +601,8 @@ void describe("the emulated Partner Center's limits and provisioning delay", () 
       200,
       "the catalog is not limited",
     );
+    const subscriptions = await w.call("GET", `/v1/customers/${customerId}/subscriptions`);
+    assert.equal(subscriptions.status, 200, "the Subscription resource has its own limit");
     await w.advance(retryAfter);
     assert.equal((await w.call("GET", "/v1/customers")).status, 200);
   });
