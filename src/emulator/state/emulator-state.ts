@@ -76,6 +76,8 @@ const Customer = z.object({
   billingProfile: z.record(z.string(), z.unknown()),
   relationshipToPartner: z.string(),
   createdAt: z.string(),
+  /** How the relationship began: the partner created the tenant, or the tenant's admin accepted an invitation. */
+  origin: z.enum(["created", "invited"]).default("created"),
 });
 const Replay = z.object({
   key: z.string(),
@@ -117,6 +119,7 @@ export function openEmulatorState(store: Store, now: () => number = Date.now) {
   const resources = store.collection("resources", Resource);
   const customers = store.collection("customers", Customer);
   const replays = store.collection("replays", Replay);
+  const customerListeners: ((c: EmulatedCustomer) => void)[] = [];
   return {
     store,
     tenant(idOrDomain: string): EmulatedTenant | undefined {
@@ -276,8 +279,13 @@ export function openEmulatorState(store: Store, now: () => number = Date.now) {
     customersOf: (partnerTenantId: string) => customers.filter((c) => c.partnerTenantId === partnerTenantId),
     /** Every customer relationship the tenant has, whichever partner holds it. */
     partnersOf: (customerTenantId: string) => customers.filter((c) => c.id === customerTenantId),
-    addCustomer(c: EmulatedCustomer): void {
-      customers.add(c);
+    addCustomer(c: Omit<EmulatedCustomer, "origin"> & { origin?: EmulatedCustomer["origin"] }): void {
+      const added = customers.add({ ...c, origin: c.origin ?? "created" });
+      for (const listen of customerListeners) listen(added);
+    },
+    /** Called after every new customer relationship (Partner Center's notifications start here). */
+    onCustomerAdded(listener: (c: EmulatedCustomer) => void): void {
+      customerListeners.push(listener);
     },
     /** The first response to a request carrying MS-RequestId, kept a day so a retry gets it again (B1). */
     replay: (key: string) => replays.find((r) => r.key === key && r.at > now() - REPLAY_MS),
