@@ -1,8 +1,8 @@
 import { link, pcFault, type PcAnswer } from "./pc-answer.ts";
 
 /** The Azure plan (B7.1): product DZH318Z0BPS6, SKU 0001, "Microsoft Azure plan (MS-AZR-0017G)". */
-export const AZURE_PLAN_PRODUCT_ID = "DZH318Z0BPS6";
-export const AZURE_PLAN_SKU_ID = "0001";
+const AZURE_PLAN_PRODUCT_ID = "DZH318Z0BPS6";
+const AZURE_PLAN_SKU_ID = "0001";
 
 /**
  * The Azure plan's availability id in each market the emulator sells in, with the market's currency. Microsoft's

@@ -90,7 +90,6 @@ export type ApplicationConsentRecord = z.infer<typeof ApplicationConsent>;
 export type AgreementRecord = z.infer<typeof Agreement>;
 export type CartLineRecord = z.infer<typeof CartLine>;
 export type CartRecord = z.infer<typeof Cart>;
-export type OrderLineRecord = z.infer<typeof OrderLine>;
 export type OrderRecord = z.infer<typeof Order>;
 export type SubscriptionRecord = z.infer<typeof Subscription>;
 export type AzureEntitlementRecord = z.infer<typeof AzureEntitlement>;

@@ -5,7 +5,7 @@ import type { OrderRecord } from "./commerce-state.ts";
 import { collection, link } from "./pc-answer.ts";
 import { countryOf, type PcContext } from "./pc-context.ts";
 
-export type OrderLineInput = { catalogItemId: string; quantity: number; friendlyName?: string | undefined };
+type OrderLineInput = { catalogItemId: string; quantity: number; friendlyName?: string | undefined };
 
 /**
  * Places an order: `pending` until the provisioning delay has passed on the emulator's clock, then `completed`

@@ -3,8 +3,6 @@ import type { FastifyReply } from "fastify";
 /** What a Partner Center handler decides: a status and a body, sent (and remembered for replays) by its route. */
 export type PcAnswer = { status: number; body: unknown };
 
-export const answer = (status: number, body: unknown): PcAnswer => ({ status, body });
-
 /** Partner Center's error body (B2): a numeric code, a description, an empty data list and the front door. */
 export const pcFault = (status: number, code: number, description: string): PcAnswer => ({
   status,
@@ -44,9 +42,8 @@ export const link = (uri: string, headers: { key: string; value: string }[] = []
 });
 
 /** Partner Center's collection envelope (B3); `totalCount` is the number of items on this page. */
-export const collection = (items: unknown[], self?: string) => ({
+export const collection = (items: unknown[]) => ({
   totalCount: items.length,
   items,
-  ...(self ? { links: { self: link(self) } } : {}),
   attributes: { objectType: "Collection" },
 });

@@ -3,16 +3,16 @@ import { catalogItemIn, isAzurePlan } from "./catalog.ts";
 import { countryOf, type PcContext } from "./pc-context.ts";
 
 /** A cart line's error as Partner Center shows it (B2, cart-resources: `lineItems[].error`). */
-export type LineError = {
+type LineError = {
   errorCode: number;
   errorDescription: string;
   additionalInformation?: { availableQuantity: number; purchasedQuantity: number };
 };
 
-export type PurchaseLine = { catalogItemId: string; quantity: number; billingCycle: string };
+type PurchaseLine = { catalogItemId: string; quantity: number; billingCycle: string };
 
 /** Whether the partner already sold this customer an Azure plan, provisioned or still being provisioned. */
-export function hasAzurePlan(ctx: PcContext, partnerTenantId: string, customerId: string): boolean {
+function hasAzurePlan(ctx: PcContext, partnerTenantId: string, customerId: string): boolean {
   const mine = <T extends { partnerTenantId: string; customerId: string }>(x: T) =>
     x.partnerTenantId === partnerTenantId && x.customerId === customerId;
   return (
