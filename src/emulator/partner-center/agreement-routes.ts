@@ -121,8 +121,6 @@ export function agreementRoutes(app: FastifyInstance, ctx: PcContext) {
             800002,
             `templateId ${body.templateId} is not the current ${body.type} template: read it from GET /v1/agreements.`,
           );
-        if (Date.parse(body.dateAgreed) > ctx.clock.now())
-          return pcFault(400, 800002, "dateAgreed cannot be in the future.");
         const partnerTenantId = partnerOf(ctx, req);
         const contact = body.primaryContact;
         // Attesting again with the same name, email and phone is refused; changing any of them records another
