@@ -4,6 +4,9 @@ import Fastify from "fastify";
 import { armRoutes } from "./arm/arm-routes.ts";
 import { installFaults } from "./control/faults.ts";
 import { entraRoutes } from "./entra/entra-routes.ts";
+import { adminCenterRoutes } from "./admin-center/admin-center-routes.ts";
+import { gdapRoutes } from "./graph/gdap-routes.ts";
+import { openGdapStore } from "./graph/gdap-store.ts";
 import { partnerCenterRoutes } from "./partner-center/partner-center-routes.ts";
 import type { PartnerCenterSettings } from "./partner-center/pc-context.ts";
 import { partnerCloudRoutes } from "./partner-cloud/partner-cloud-routes.ts";
@@ -119,7 +122,10 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   installFaults(app);
   clockRoutes(app, clock);
   scenarioRoutes(app, createScenarios(state, clock.now));
-  entraRoutes(app, { state, key, clock, baseUrl: () => baseUrl });
+  const entra = entraRoutes(app, { state, key, clock, baseUrl: () => baseUrl });
+  const gdap = openGdapStore(store, clock);
+  gdapRoutes(app, { state, key, gdap, baseUrl: () => baseUrl });
+  adminCenterRoutes(app, { state, clock, entra, gdap, baseUrl: () => baseUrl });
   armRoutes(app, { state, key, baseUrl: () => baseUrl });
   partnerCloudRoutes(app, { world: partnerCloud, baseUrl: () => baseUrl });
   partnerCenterRoutes(app, {

@@ -52,10 +52,11 @@ export function emulatorBrowser(emu: RunningEmulator) {
           res.on("data", (c: Buffer) => (text += c.toString()));
           res.on("end", () => {
             remember(res.headers);
+            // Whitespace in HTML is not significant: runs of it are read as one space, as a browser shows them.
             resolve({
               status: res.statusCode ?? 0,
               headers: res.headers,
-              text,
+              text: text.replace(/\s+/g, " "),
               location: res.headers.location,
             });
           });
