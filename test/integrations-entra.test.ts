@@ -135,7 +135,11 @@ void describe("Entra ID token source against the emulator", () => {
     emu.state.grantConsent(seed.clientId, customer.id, [partnerCenter]);
     const consented = await tokenSource().appToken(customer.id, partnerCenter);
     assert.ok(consented.ok);
-    assert.equal(readTokenClaims(consented.value.token)?.tid, customer.id);
+    const claims = readTokenClaims(consented.value.token);
+    assert.equal(claims?.tid, customer.id);
+    const app = emu.state.app(seed.clientId);
+    assert.ok(app);
+    assert.equal(claims.oid, emu.state.servicePrincipalIn(app, customer.id), "our service principal there");
     const unknown = await tokenSource().appToken("nobody.onmicrosoft.com", partnerCenter);
     assert.ok(!unknown.ok);
     assert.equal(unknown.error.code, "entra_unknown_tenant");
@@ -203,6 +207,69 @@ void describe("Entra ID token source against the emulator", () => {
     }).userToken(partnerCenter);
     assert.ok(!result.ok);
     assert.equal(result.error.code, "entra_sign_in_required");
+  });
+
+  /** A partner administrator's refresh token, as the one-time sign-in of the secure application model leaves it. */
+  async function adminRefreshToken(): Promise<string> {
+    const res = await emulatorClient(emu).request("POST", `/${seed.tenantId}/oauth2/v2.0/token`, {
+      form: {
+        grant_type: "password",
+        client_id: seed.clientId,
+        client_secret: seed.clientSecret,
+        username: seed.partnerAdmin.userName,
+        password: seed.partnerAdmin.password,
+        scope: `${partnerCenter}/user_impersonation offline_access`,
+      },
+    });
+    const token = res.body["refresh_token"];
+    assert.equal(typeof token, "string", JSON.stringify(res.body));
+    return String(token);
+  }
+
+  void test("an app+user token comes from the stored refresh token, and each rotated refresh token is handed over to be stored", async () => {
+    let stored = await adminRefreshToken();
+    const first = stored;
+    const rotations: string[] = [];
+    const source = tokenSource({
+      refreshTokens: {
+        current: () => Promise.resolve(stored),
+        rotated: (token) => {
+          rotations.push(token);
+          stored = token;
+          return Promise.resolve();
+        },
+      },
+    });
+    const pc = await source.userToken(partnerCenter);
+    assert.ok(pc.ok, JSON.stringify(pc));
+    const claims = readTokenClaims(pc.value.token);
+    assert.equal(claims?.idtyp, "user");
+    assert.equal(claims?.upn, seed.partnerAdmin.userName);
+    assert.equal(claims?.aud, partnerCenter);
+    assert.equal(rotations.length, 1);
+    assert.notEqual(stored, first);
+
+    const graph = await source.userToken(microsoftResources.graph);
+    assert.ok(graph.ok, JSON.stringify(graph));
+    assert.equal(readTokenClaims(graph.value.token)?.aud, microsoftResources.graph);
+    assert.equal(rotations.length, 2, "the second exchange used, and replaced, the rotated token");
+    const again = await source.userToken(partnerCenter);
+    assert.ok(again.ok);
+    assert.equal(again.value.token, pc.value.token, "served from the cache");
+    assert.equal(rotations.length, 2);
+  });
+
+  void test("a refresh token Entra no longer accepts means a partner administrator must sign in again", async () => {
+    const result = await tokenSource({
+      refreshTokens: {
+        current: () => Promise.resolve("revoked-or-expired"),
+        rotated: () => Promise.resolve(),
+      },
+    }).userToken(partnerCenter);
+    assert.ok(!result.ok);
+    assert.equal(result.error.code, "entra_sign_in_required");
+    assert.equal(result.error.retryable, false);
+    assert.ok(!logLines.join("").includes("revoked-or-expired"));
   });
 
   void test("no log line carries the client secret, a token or an Authorization header", async () => {
