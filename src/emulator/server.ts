@@ -8,6 +8,10 @@ import { adminCenterRoutes } from "./admin-center/admin-center-routes.ts";
 import { gdapRoutes } from "./graph/gdap-routes.ts";
 import { openGdapStore } from "./graph/gdap-store.ts";
 import { partnerCenterRoutes } from "./partner-center/partner-center-routes.ts";
+import { billingRoutes } from "./partner-center/billing-routes.ts";
+import { openInvoiceState } from "./partner-center/invoice-state.ts";
+import { billingExportRoutes } from "./graph/billing-export-routes.ts";
+import { openUsageWorld, usageControlRoutes } from "./usage/index.ts";
 import type { PartnerCenterSettings } from "./partner-center/pc-context.ts";
 import { partnerCloudRoutes } from "./partner-cloud/partner-cloud-routes.ts";
 import { openPartnerCloudWorld, type PartnerCloudWorld } from "./partner-cloud/partner-cloud-world.ts";
@@ -135,6 +139,11 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     baseUrl: () => baseUrl,
     ...(opts.partnerCenter ? { settings: opts.partnerCenter } : {}),
   });
+  const usage = openUsageWorld({ store, state, now: clock.now });
+  const invoices = openInvoiceState({ store, usage, now: clock.now });
+  usageControlRoutes(app, usage);
+  billingRoutes(app, { key, usage, invoices, now: clock.now, baseUrl: () => baseUrl });
+  billingExportRoutes(app, { store, key, usage, invoices, now: clock.now, baseUrl: () => baseUrl });
   await app.listen({ port: opts.port, host: opts.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : opts.port;

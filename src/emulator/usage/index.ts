@@ -31,3 +31,4 @@ export {
   type UsageSubject,
 } from "./usage-model.ts";
 export { openUsageWorld, UsageProfileInput, type UsageProfile, type UsageWorld } from "./usage-world.ts";
+export { usageControlRoutes } from "./usage-control-routes.ts";
