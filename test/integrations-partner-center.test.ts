@@ -88,6 +88,25 @@ void describe("the Partner Center adapter against the emulator", () => {
     return r.value;
   };
 
+  /** A customer with an attested agreement and a provisioned Azure plan: the Partner Center subscription and its Azure subscription. */
+  const withAzurePlan = async (prefix: string) => {
+    const input = newCustomer(prefix);
+    const created = await value(pc.createCustomer(input, { idempotencyKey: `wf_${prefix}:create-customer` }));
+    await value(pc.attestCustomerAgreement(created.customerId, input.contact, new Date()));
+    const offer = await value(pc.azurePlanCatalogItem(created.customerId));
+    const cart = await value(
+      pc.createCart(created.customerId, { catalogItemId: offer.catalogItemId, friendlyName: "Azure plan" }),
+    );
+    const [order] = await value(pc.checkout(created.customerId, cart.cartId));
+    assert.ok(order);
+    await emulatorClient(emu).request("POST", "/_emulator/clock", { json: { advanceSeconds: 60 } });
+    const plan = (await value(pc.order(created.customerId, order.orderId))).lines[0]?.subscriptionId;
+    assert.ok(plan);
+    const [azure] = await value(pc.azureEntitlements(created.customerId, plan));
+    assert.ok(azure);
+    return { customerId: created.customerId, plan, azureSubscriptionId: azure.azureSubscriptionId };
+  };
+
   before(async () => {
     emu = await startEmulator({
       dataDir: await mkdtemp(path.join(os.tmpdir(), "pc-int-pcenter-")),
@@ -331,5 +350,53 @@ void describe("the Partner Center adapter against the emulator", () => {
       { alreadyAttested: true },
       "a duplicate attestation (600061) counts as done",
     );
+  });
+  void test("an Azure plan cannot be suspended while it has an active Azure subscription; once that is cancelled it can, and be reactivated", async () => {
+    const { customerId, plan, azureSubscriptionId } = await withAzurePlan("lifecycle01");
+    assert.equal((await failure(pc.suspend(customerId, plan)))?.code, "azure_plan_in_use");
+    await value(
+      pc.cancelEntitlement(customerId, plan, azureSubscriptionId, {
+        idempotencyKey: "wf_lifecycle01:cancel",
+      }),
+    );
+    assert.equal((await value(pc.suspend(customerId, plan))).status, "suspended");
+    assert.equal((await value(pc.reactivate(customerId, plan))).status, "active");
+  });
+
+  void test("unbilled and billed usage stream every row with exact decimal amounts, and invoices are listed", async () => {
+    const { customerId } = await withAzurePlan("usage01");
+    await emulatorClient(emu).request("POST", "/_emulator/clock", { json: { advanceSeconds: 3 * 86_400 } });
+    const unbilled = [];
+    for await (const row of pc.unbilledUsage({ period: "current", currency: "USD" }))
+      if (row.customerTenantId === customerId) unbilled.push(row);
+    assert.ok(unbilled.length > 0, "usage of the days since the plan was bought");
+    for (const row of unbilled) {
+      assert.match(row.billingPreTaxTotal, /^-?\d+(\.\d+)?$/);
+      assert.match(row.usageDate, /^\d{4}-\d{2}-\d{2}$/);
+      assert.equal(row.invoiceNumber, "");
+    }
+    assert.ok(
+      unbilled.some((r) => r.billingPreTaxTotal.replace(/\D/g, "").replace(/^0+/, "").length > 15),
+      "amounts keep more digits than a double holds",
+    );
+
+    // A month is invoiced on the 8th of the next (billing-data.md); move past it.
+    const now = new Date(
+      Date.parse(String((await emulatorClient(emu).request("GET", "/_emulator/clock")).body["now"])),
+    );
+    const closed = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 9);
+    await emulatorClient(emu).request("POST", "/_emulator/clock", {
+      json: { advanceSeconds: Math.ceil((closed - now.getTime()) / 1000) },
+    });
+    const invoices = await value(pc.invoices());
+    const invoice = invoices.find((i) => i.currency === "USD");
+    assert.ok(invoice, JSON.stringify(invoices));
+    assert.match(invoice.totalCharges, /^\d+(\.\d+)?$/);
+    let billed = 0;
+    for await (const row of pc.billedUsage(invoice.invoiceId, { currency: "USD" })) {
+      assert.equal(row.invoiceNumber, invoice.invoiceId);
+      billed++;
+    }
+    assert.ok(billed >= unbilled.length, `${billed} billed rows`);
   });
 });
