@@ -58,7 +58,6 @@ function decide(outcome: HttpOutcome, now: Date): RetryDecision {
 export function createEntraTokenSource(deps: EntraTokenSourceDeps): TokenSource {
   const cache = new Map<string, AccessToken>();
   const pending = new Map<string, Promise<Result<AccessToken, EntraError>>>();
-  let latestRefreshToken: string | undefined;
   let userExchanges: Promise<unknown> = Promise.resolve();
 
   const fresh = (key: string): AccessToken | undefined => {
@@ -131,7 +130,8 @@ export function createEntraTokenSource(deps: EntraTokenSourceDeps): TokenSource 
 
   async function exchangeRefreshToken(resource: string): Promise<Result<AccessToken, EntraError>> {
     const tenant = deps.partnerTenantId;
-    const refreshToken = latestRefreshToken ?? (await deps.refreshTokens?.current());
+    // Read from the store each time: a partner administrator who signs in again replaces it there.
+    const refreshToken = await deps.refreshTokens?.current();
     if (!refreshToken)
       return err({
         code: "entra_sign_in_required",
@@ -148,10 +148,7 @@ export function createEntraTokenSource(deps: EntraTokenSourceDeps): TokenSource 
     });
     if (!result.ok) return result;
     const rotated = result.value.refreshToken;
-    if (rotated && rotated !== refreshToken) {
-      await deps.refreshTokens?.rotated(rotated);
-      latestRefreshToken = rotated;
-    }
+    if (rotated && rotated !== refreshToken) await deps.refreshTokens?.rotated(rotated);
     return ok(result.value.token);
   }
 

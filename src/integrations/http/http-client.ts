@@ -107,6 +107,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const agent = new https.Agent({
     keepAlive: true,
     maxSockets: 32,
+    // Idle connections are closed before common server idle timeouts (Node's own is 5 s), so a request is never
+    // written to a connection the server is closing, which would look like an ambiguous failure.
+    timeout: 4_000,
     // Node's `ca` replaces the default roots, so the system's are listed with the extra one.
     ...(options.ca ? { ca: [...tls.rootCertificates, options.ca] } : {}),
   });
