@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import Fastify from "fastify";
 import { armRoutes } from "./arm/arm-routes.ts";
+import { armThrottleRoutes, createArmThrottle } from "./arm/throttle.ts";
 import { installFaults } from "./control/faults.ts";
 import { entraRoutes } from "./entra/entra-routes.ts";
 import { adminCenterRoutes } from "./admin-center/admin-center-routes.ts";
@@ -130,7 +131,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   const gdap = openGdapStore(store, clock);
   gdapRoutes(app, { state, key, gdap, baseUrl: () => baseUrl });
   adminCenterRoutes(app, { state, clock, entra, gdap, baseUrl: () => baseUrl });
-  armRoutes(app, { state, key, baseUrl: () => baseUrl });
+  const armThrottle = createArmThrottle(clock);
+  armThrottleRoutes(app, armThrottle);
+  armRoutes(app, { state, key, baseUrl: () => baseUrl, throttle: armThrottle });
   partnerCloudRoutes(app, { world: partnerCloud, baseUrl: () => baseUrl });
   partnerCenterRoutes(app, {
     state,

@@ -5,6 +5,7 @@ import { verifyBearer, type TokenClaims } from "../entra/verify-token.ts";
 import type { SigningKey } from "../entra/signing-key.ts";
 import { builtInPolicies, policyDefinitionView } from "./built-in-policies.ts";
 import { roleAssignmentRoutes } from "./role-assignment-routes.ts";
+import type { ArmThrottle } from "./throttle.ts";
 import type { EmulatedResourceGroup, EmulatedSubscription, EmulatorState } from "../state/emulator-state.ts";
 
 const RG_NAME = /^[-\w.()]{1,90}$/;
@@ -43,12 +44,12 @@ const groupView = (g: EmulatedResourceGroup) => ({
 
 /**
  * Azure Resource Manager, the part the SDK's subscription and resource-group clients use: bearer tokens checked
- * for signature, expiry and audience; `api-version` required; ARM's request-id and rate-limit headers; deletes as
- * long-running operations (202 + Location).
+ * for signature, expiry and audience; `api-version` required; ARM's request-id headers; token-bucket throttling
+ * with its rate-limit headers (throttle.ts); deletes as long-running operations (202 + Location).
  */
 export function armRoutes(
   app: FastifyInstance,
-  deps: { state: EmulatorState; key: SigningKey; baseUrl: () => string },
+  deps: { state: EmulatorState; key: SigningKey; baseUrl: () => string; throttle: ArmThrottle },
 ) {
   const { state } = deps;
   const claimsOf = new WeakMap<FastifyRequest, TokenClaims>();
@@ -62,11 +63,6 @@ export function armRoutes(
       "x-ms-correlation-request-id",
       typeof correlation === "string" ? correlation : randomUUID(),
     );
-    const write = req.method !== "GET" && req.method !== "HEAD";
-    void reply.header(
-      `x-ms-ratelimit-remaining-subscription-${write ? "writes" : "reads"}`,
-      write ? "199" : "249",
-    );
     const auth = verifyBearer(req.headers.authorization, deps.key, [
       "https://management.azure.com",
       "https://management.core.windows.net",
@@ -79,6 +75,7 @@ export function armRoutes(
       );
       return armError(reply, 401, auth.code, auth.message);
     }
+    if (!deps.throttle.admit(req, reply, auth.claims)) return reply;
     if (!(req.query as Record<string, unknown>)["api-version"])
       return armError(
         reply,
