@@ -330,6 +330,27 @@ void describe("the emulated Azure usage: Partner Center invoices and line items,
     assert.equal(rows[0]?.["MeterId"], undefined, "basic leaves out the meter columns");
   });
 
+  void test("the expected totals the control plane gives for a closed month add up to its invoices, per currency", async () => {
+    const res = await raw("GET", `/_emulator/usage/expected/${seed.tenantId}/${billedMonth}`);
+    assert.equal(res.status, 200);
+    const expected = parseExact(
+      res.body.toString().replace(/"(invoiceSubtotal|billingPreTaxTotal)":(-?[\d.]+)/g, '"$1":"$2"'),
+    ) as {
+      closed: boolean;
+      customers: { billingCurrency: string; invoiceSubtotal: string; rowCount: number }[];
+    };
+    assert.equal(expected.closed, true);
+    const invoices = (
+      parseExact((await pc("/invoices", userToken)).body.toString()) as { items: Row[] }
+    ).items.filter((i) => str(i["billingPeriodStartDate"]).startsWith(billedMonth));
+    for (const invoice of invoices) {
+      const ofCurrency = expected.customers.filter((c) => c.billingCurrency === invoice["currencyCode"]);
+      assert.ok(ofCurrency.length > 0);
+      const sum = ofCurrency.reduce((acc, c) => acc + units(c.invoiceSubtotal, 2), 0n);
+      assert.equal(sum, units(invoice["totalCharges"], 2), str(invoice["currencyCode"]));
+    }
+  });
+
   void test("an export with nothing to export fails with 'No data available'", async () => {
     const started = await graph("POST", "/usage/unbilled/export", {
       billingPeriod: "last",

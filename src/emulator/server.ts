@@ -144,7 +144,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   });
   const usage = openUsageWorld({ store, state, now: clock.now });
   const invoices = openInvoiceState({ store, usage, now: clock.now });
-  usageControlRoutes(app, usage);
+  usageControlRoutes(app, { usage, now: clock.now });
   billingRoutes(app, { key, usage, invoices, now: clock.now, baseUrl: () => baseUrl });
   billingExportRoutes(app, { store, key, usage, invoices, now: clock.now, baseUrl: () => baseUrl });
   await app.listen({ port: opts.port, host: opts.host });

@@ -64,14 +64,15 @@ export function openUsageWorld(deps: { store: Store; state: EmulatorState; now: 
     const current = state.resourcesUnder(`/subscriptions/${subscriptionId}/`);
     const ids = new Set(current.map((r) => r.id.toLowerCase()));
     for (const r of current) {
-      if (seenResources.find((s) => s.id === r.id.toLowerCase() && s.untilDay === null)) continue;
+      if (seenResources.find((s) => s.id.toLowerCase() === r.id.toLowerCase() && s.untilDay === null))
+        continue;
       const hardware = r.properties["hardwareProfile"];
       const vmSize =
         typeof hardware === "object" && hardware !== null
           ? (hardware as Record<string, unknown>)["vmSize"]
           : undefined;
       seenResources.add({
-        id: r.id.toLowerCase(),
+        id: r.id,
         subscriptionId,
         type: r.type,
         location: r.location,
@@ -82,7 +83,7 @@ export function openUsageWorld(deps: { store: Store; state: EmulatorState; now: 
       });
     }
     for (const gone of seenResources.filter(
-      (s) => s.subscriptionId === subscriptionId && s.untilDay === null && !ids.has(s.id),
+      (s) => s.subscriptionId === subscriptionId && s.untilDay === null && !ids.has(s.id.toLowerCase()),
     ))
       seenResources.update(
         (s) => s === gone,
