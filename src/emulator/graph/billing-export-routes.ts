@@ -78,7 +78,7 @@ export function billingExportRoutes(
     if (e.kind === "billed") return deps.invoices.billedRows(e.partnerTenantId, e.month, e.currencyCode);
     // Once the month is invoiced its usage is billed: nothing is left unbilled.
     if (isClosed(e.month, e.asOf)) return [];
-    return deps.usage.arrivedRows(e.partnerTenantId, e.month, e.asOf, e.currencyCode);
+    return deps.usage.arrivedRows(e.partnerTenantId, e.month, e.asOf, { currency: e.currencyCode });
   }
 
   /** Runs the export once its time has come: a manifest when there are rows, "No data available" when none. */

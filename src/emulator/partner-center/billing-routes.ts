@@ -155,7 +155,14 @@ export function billingRoutes(
   function page(
     req: FastifyRequest<{ Querystring: LineItemQuery }>,
     reply: FastifyReply,
-    opts: { scope: string; query: string; size: number; rows: Iterable<UsageRow>; invoiceNumber: string },
+    opts: {
+      scope: string;
+      query: string;
+      size: number;
+      /** The rows after a key, in key order. */
+      rowsAfter: (after: string) => Iterable<UsageRow>;
+      invoiceNumber: string;
+    },
   ) {
     let after = "";
     if (req.query.seekOperation === "Next") {
@@ -171,8 +178,7 @@ export function billingRoutes(
     }
     const items: UsageRow[] = [];
     let more = false;
-    for (const row of opts.rows) {
-      if (row.key <= after) continue;
+    for (const row of opts.rowsAfter(after)) {
       if (items.length === opts.size) {
         more = true;
         break;
@@ -262,14 +268,14 @@ export function billingRoutes(
     const scopeMonth = seek?.scope.startsWith("unbilled:") ? (seek.scope.split(":")[1] ?? month) : month;
     const scope = `unbilled:${scopeMonth}:${currency}:${period}`;
     // Once a month is invoiced its usage is billed, no longer unbilled.
-    const rows = isClosed(scopeMonth, deps.now())
-      ? []
-      : deps.usage.arrivedRows(partner, scopeMonth, deps.now(), currency);
     return page(req, reply, {
       scope,
       query: `/invoices/unbilled/lineitems?provider=onetime&invoicelineitemtype=usagelineitems&currencycode=${currency}&period=${period}&size=${checked.size}`,
       size: checked.size,
-      rows,
+      rowsAfter: (after) =>
+        isClosed(scopeMonth, deps.now())
+          ? []
+          : deps.usage.arrivedRows(partner, scopeMonth, deps.now(), { currency, after }),
       invoiceNumber: "",
     });
   });
@@ -295,7 +301,7 @@ export function billingRoutes(
         scope: `invoice:${invoice.id}`,
         query: `/invoices/${invoice.id}/lineitems?provider=onetime&invoicelineitemtype=usagelineitems&currencycode=${currency}&size=${checked.size}`,
         size: checked.size,
-        rows: deps.invoices.billedRows(partner, invoice.month, invoice.currencyCode),
+        rowsAfter: (after) => deps.invoices.billedRows(partner, invoice.month, invoice.currencyCode, after),
         invoiceNumber: invoice.id,
       });
     },

@@ -40,8 +40,16 @@ export function openInvoiceState(deps: { store: Store; usage: UsageWorld; now: (
   const invoices = deps.store.collection("partnerCenterInvoices", Invoice);
 
   /** The month's rows as billed: everything that arrived by its close, carrying the invoice number. */
-  function* billedRows(partnerTenantId: string, month: Month, currency: string): Generator<UsageRow> {
-    yield* deps.usage.arrivedRows(partnerTenantId, month, closesAt(month), currency);
+  function* billedRows(
+    partnerTenantId: string,
+    month: Month,
+    currency: string,
+    after?: string,
+  ): Generator<UsageRow> {
+    yield* deps.usage.arrivedRows(partnerTenantId, month, closesAt(month), {
+      currency,
+      ...(after ? { after } : {}),
+    });
   }
 
   function issueDue(partnerTenantId: string): void {

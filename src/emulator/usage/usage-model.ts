@@ -124,7 +124,7 @@ const QUANTITY_SCALE = 6;
 export const azurePlanIdOf = (customerTenantId: string) => stableGuid("azure-plan", customerTenantId);
 
 /** Traits of a subscription that do not change from day to day, drawn from its id. */
-function traitsOf(subscriptionId: string) {
+function traitsOf(subscriptionId: string): Traits {
   const r = mulberry32(seedOf("traits", subscriptionId));
   return {
     /** A dev/test workload: VMs run about 10–12 hours on weekdays and are off at weekends. */
@@ -146,6 +146,44 @@ function pecLostDays(subscriptionId: string, month: Month): { from: number; to: 
   return { from, to: from + 3 + Math.floor(r() * 8) };
 }
 
+type Traits = { devWorkload: boolean; storedGb: number; trafficGb: number; operations10K: number };
+
+/** What every row of a subscription's day shares, computed once per day (and per month) rather than per row. */
+type DayContext = {
+  day: number;
+  month: Month;
+  daysInMonth: number;
+  weekend: boolean;
+  usageDate: string;
+  isoDay: string;
+  traits: Traits;
+  azurePlanId: string;
+  pecEarned: boolean;
+  rate: Fixed;
+  rateDate: string;
+  chargeStartDate: string;
+  chargeEndDate: string;
+};
+
+type MonthContext = Pick<
+  DayContext,
+  "month" | "daysInMonth" | "rate" | "rateDate" | "chargeStartDate" | "chargeEndDate"
+> & {
+  pecLost: { from: number; to: number } | null;
+};
+
+function monthContext(subject: UsageSubject, month: Month): MonthContext {
+  return {
+    month,
+    daysInMonth: daysIn(month),
+    rate: exchangeRate(month, subject.billingCurrency),
+    rateDate: exchangeRateDate(month),
+    chargeStartDate: isoDayTime(firstDayOf(month)),
+    chargeEndDate: `${isoDay(lastDayOf(month))}T23:59:59Z`,
+    pecLost: pecLostDays(subject.subscription.id, month),
+  };
+}
+
 /** A standard normal draw (Box–Muller). */
 function normal(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
@@ -165,12 +203,9 @@ type Usage = {
   vmName?: string;
 };
 
-function dailyQuantity(u: Usage, subject: UsageSubject, day: number, r: () => number): Fixed {
-  const traits = traitsOf(subject.subscription.id);
-  const month = monthOf(day);
-  const weekday = new Date(startOfDayMs(day)).getUTCDay();
-  const weekend = weekday === 0 || weekday === 6;
-  const partialDay = day === u.firstDay ? 1 + r() * 23 : 24;
+function dailyQuantity(u: Usage, subject: UsageSubject, ctx: DayContext, r: () => number): Fixed {
+  const { traits, weekend, month, daysInMonth } = ctx;
+  const partialDay = ctx.day === u.firstDay ? 1 + r() * 23 : 24;
   switch (u.meter.quantity) {
     case "computeHours":
       if (traits.devWorkload)
@@ -180,11 +215,11 @@ function dailyQuantity(u: Usage, subject: UsageSubject, day: number, r: () => nu
       return quantityOf(partialDay);
     case "monthlyItem":
       // A monthly price is charged a day at a time: quantity 1/days-in-month, truncated to 6 decimals (0.032258).
-      return fromUnits((BigInt(u.count) * 1_000_000n) / BigInt(daysIn(month)), QUANTITY_SCALE);
+      return fromUnits((BigInt(u.count) * 1_000_000n) / BigInt(daysInMonth), QUANTITY_SCALE);
     case "storedCapacity": {
       const monthsRunning = Math.max(0, (firstDayOf(month) - subject.sinceDay) / 30);
       const gb = traits.storedGb * (1 + 0.02 * monthsRunning) * (1 + normal(r) * 0.005);
-      return quantityOf(gb / daysIn(month));
+      return quantityOf(gb / daysInMonth);
     }
     case "traffic":
     case "operations": {
@@ -247,26 +282,23 @@ function lateDaysOf(r: () => number): number {
   return x < 0.9 ? 0 : x < 0.97 ? 1 : 2;
 }
 
-function rowOf(subject: UsageSubject, day: number, u: Usage): UsageRow | null {
+function rowOf(subject: UsageSubject, ctx: DayContext, u: Usage): UsageRow | null {
+  const { day } = ctx;
   const r = mulberry32(seedOf("row", subject.subscription.id, String(day), u.meter.key, u.resourceUri));
   const availableOnDay = day + 1 + lateDaysOf(r);
-  const quantity = dailyQuantity(u, subject, day, r);
+  const quantity = dailyQuantity(u, subject, ctx, r);
   if (quantity.units === 0n) return null;
-  const month = monthOf(day);
-  const lost = pecLostDays(subject.subscription.id, month);
-  const earned = !(lost && day >= lost.from && day < lost.to);
+  const earned = ctx.pecEarned;
   const pec = earned ? PEC_RATE : NO_PEC;
   const region = regionByName(u.location);
   const unitPrice = unitPriceIn(u.meter, region);
   // EffectiveUnitPrice = UnitPrice × (1 − PEC) on eligible days (Partner Center, PEC).
   const effectiveUnitPrice = times(unitPrice, { units: ONE.units - pec.units, scale: 2 });
   const pricingPreTaxTotal = times(quantity, effectiveUnitPrice);
-  const rate = exchangeRate(month, subject.billingCurrency);
+  const rate = ctx.rate;
   const { customer, partner, subscription } = subject;
   return {
-    key: [customer.tenantId, subscription.id, isoDay(day), u.meter.key, u.resourceUri.toLowerCase()].join(
-      "|",
-    ),
+    key: [customer.tenantId, subscription.id, ctx.isoDay, u.meter.key, u.resourceUri.toLowerCase()].join("|"),
     availableOnDay,
     usageDay: day,
     partnerId: partner.tenantId,
@@ -284,11 +316,11 @@ function rowOf(subject: UsageSubject, day: number, u: Usage): UsageRow | null {
     productName: u.meter.productName,
     publisherName: "Microsoft",
     publisherId: "",
-    subscriptionId: azurePlanIdOf(customer.tenantId),
+    subscriptionId: ctx.azurePlanId,
     subscriptionDescription: "Azure plan",
-    chargeStartDate: isoDayTime(firstDayOf(month)),
-    chargeEndDate: `${isoDay(lastDayOf(month))}T23:59:59Z`,
-    usageDate: isoDayTime(day),
+    chargeStartDate: ctx.chargeStartDate,
+    chargeEndDate: ctx.chargeEndDate,
+    usageDate: ctx.usageDate,
     meterType: "Consumption",
     meterCategory: u.meter.meterCategory,
     meterId: u.meter.meterId,
@@ -316,7 +348,7 @@ function rowOf(subject: UsageSubject, day: number, u: Usage): UsageRow | null {
       : "",
     effectiveUnitPrice,
     pcToBCExchangeRate: rate,
-    pcToBCExchangeRateDate: exchangeRateDate(month),
+    pcToBCExchangeRateDate: ctx.rateDate,
     entitlementId: subscription.id,
     entitlementDescription: subscription.displayName,
     rateOfPartnerEarnedCredit: pec,
@@ -335,10 +367,27 @@ function rowOf(subject: UsageSubject, day: number, u: Usage): UsageRow | null {
  * is computed without the days before it, so any window streams in constant memory.
  */
 export function* usageFor(subject: UsageSubject, fromDay: number, toDay: number): Generator<UsageRow> {
+  const traits = traitsOf(subject.subscription.id);
+  const azurePlanId = azurePlanIdOf(subject.customer.tenantId);
+  let monthly: MonthContext | null = null;
   for (let day = Math.max(fromDay, subject.sinceDay); day <= toDay; day++) {
+    const month = monthOf(day);
+    if (monthly?.month !== month) monthly = monthContext(subject, month);
+    const weekday = new Date(startOfDayMs(day)).getUTCDay();
+    const lost = monthly.pecLost;
+    const ctx: DayContext = {
+      ...monthly,
+      day,
+      weekend: weekday === 0 || weekday === 6,
+      isoDay: isoDay(day),
+      usageDate: isoDayTime(day),
+      traits,
+      azurePlanId,
+      pecEarned: !(lost && day >= lost.from && day < lost.to),
+    };
     const rows: UsageRow[] = [];
     for (const u of usagesOn(subject, day)) {
-      const row = rowOf(subject, day, u);
+      const row = rowOf(subject, ctx, u);
       if (row) rows.push(row);
     }
     rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -350,8 +399,14 @@ export function* usageFor(subject: UsageSubject, fromDay: number, toDay: number)
  * The rows of a billing month that have arrived by `asOfMs`: usage up to yesterday, less the late rows still on
  * their way. Late rows take at most two days, so a month's rows have all arrived when it closes on the 8th.
  */
-export function* arrivedUsage(subject: UsageSubject, month: Month, asOfMs: number): Generator<UsageRow> {
+export function* arrivedUsage(
+  subject: UsageSubject,
+  month: Month,
+  asOfMs: number,
+  fromDay = firstDayOf(month),
+): Generator<UsageRow> {
   const today = Math.floor(asOfMs / 86_400_000);
-  for (const row of usageFor(subject, firstDayOf(month), Math.min(lastDayOf(month), today - 1)))
+  const from = Math.max(fromDay, firstDayOf(month));
+  for (const row of usageFor(subject, from, Math.min(lastDayOf(month), today - 1)))
     if (row.availableOnDay <= today) yield row;
 }

@@ -137,18 +137,26 @@ export function openUsageWorld(deps: { store: Store; state: EmulatorState; now: 
     },
     subjectsOf,
     /**
-     * The partner's rows of a billing month that have arrived by `asOfMs`, in key order, optionally only those
-     * billed in one currency.
+     * The partner's rows of a billing month that have arrived by `asOfMs`, in key order; optionally only those
+     * billed in one currency, and only those after a row's key (a page's seek position: subscriptions and days
+     * before it are skipped, not generated).
      */
     *arrivedRows(
       partnerTenantId: string,
       month: Month,
       asOfMs: number,
-      currency?: string,
+      filter: { currency?: string; after?: string } = {},
     ): Generator<UsageRow> {
+      const after = filter.after ?? "";
+      const [afterCustomer = "", afterSubscription = "", afterDay = ""] = after.split("|");
+      const afterSubject = after ? `${afterCustomer}|${afterSubscription}` : "";
       for (const subject of subjectsOf(partnerTenantId)) {
-        if (currency !== undefined && subject.billingCurrency !== currency) continue;
-        yield* arrivedUsage(subject, month, asOfMs);
+        if (filter.currency !== undefined && subject.billingCurrency !== filter.currency) continue;
+        const order = `${subject.customer.tenantId}|${subject.subscription.id}`;
+        if (order < afterSubject) continue;
+        const fromDay =
+          order === afterSubject && afterDay ? dayOf(Date.parse(`${afterDay}T00:00:00Z`)) : undefined;
+        for (const row of arrivedUsage(subject, month, asOfMs, fromDay)) if (row.key > after) yield row;
       }
     },
     /** The first month any of the partner's subscriptions meters usage, or null when none does. */
