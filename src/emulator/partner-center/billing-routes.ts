@@ -17,21 +17,12 @@ import {
   type UsageWorld,
 } from "../usage/index.ts";
 import type { InvoiceState, IssuedInvoice } from "./invoice-state.ts";
+import { link, pcError } from "./pc-answer.ts";
 
 /** Partner Center's page size for reconciliation line items: 2000 by default and at most (B9.1). */
 const MAX_PAGE = 2000;
 /** "invalid request input" (B2). */
 const INVALID_INPUT = 800002;
-
-function pcError(reply: FastifyReply, status: number, code: number, description: string) {
-  return reply.code(status).send({ code, description, data: [], source: "PartnerFD" });
-}
-
-const link = (uri: string, headers: { key: string; value: string }[] = []) => ({
-  uri,
-  method: "GET",
-  headers,
-});
 
 function invoiceResource(i: IssuedInvoice) {
   const lineItems = `/invoices/${i.id}/lineitems?provider=onetime&invoicelineitemtype=usagelineitems&currencycode=${i.currencyCode}&size=${MAX_PAGE}`;
