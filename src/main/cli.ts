@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from "../platform/config.ts";
 import { DataDirLockedError } from "../platform/db/data-dir-lock.ts";
 import { runEmulator } from "./emulator-process.ts";
-import { run, stopOnSignals } from "./processes.ts";
+import { run, stopOnSignals, type RunOptions } from "./processes.ts";
 
 const usage = `pcloud — Partner Cloud administration
 
@@ -17,7 +17,9 @@ Commands:
 
 Configuration comes from the environment: PORT (8080), HOST (127.0.0.1), DATA_DIR (./data),
 DATABASE_URL (postgres://…, default: embedded PGlite in DATA_DIR), PUBLIC_URL, MAIL_SMTP_URL, LOG_LEVEL,
-EMULATOR_PORT (8443).
+EMULATOR_PORT (8443), and Microsoft's endpoints: MICROSOFT_LOGIN_URL, PARTNER_CENTER_URL, GRAPH_URL, ARM_URL,
+PARTNER_CLOUD_URL, PARTNER_TENANT_ID, PARTNER_APP_CLIENT_ID, PARTNER_APP_CLIENT_SECRET, MICROSOFT_CA_FILE,
+SECRETS_KEYS (unset URLs: \`start\` runs the emulator inside the process).
 `;
 
 /** The command line: wiring only. */
@@ -25,11 +27,11 @@ export async function main(argv: string[]): Promise<void> {
   const args = argv.filter((a) => a !== "--");
   const demo = args.includes("--demo");
   const command = args.find((a) => !a.startsWith("-")) ?? "start";
-  const modes: Record<string, { http: boolean; worker: boolean; demo: boolean }> = {
-    start: { http: true, worker: true, demo },
-    server: { http: true, worker: false, demo },
-    worker: { http: false, worker: true, demo: false },
-    demo: { http: true, worker: true, demo: true },
+  const modes: Record<string, RunOptions> = {
+    start: { http: true, worker: true, demo, embedded: true },
+    server: { http: true, worker: false, demo, embedded: false },
+    worker: { http: false, worker: true, demo: false, embedded: false },
+    demo: { http: true, worker: true, demo: true, embedded: true },
   };
   if (command === "emulator") {
     const seedAt = args.indexOf("--seed");

@@ -4,8 +4,11 @@ import { startMailWorker } from "./mail-worker.ts";
 import { createHttpApp, createMailer, createModules, databaseOptions, openDatabase } from "./runtime.ts";
 import { seedDemo } from "./demo-seed.ts";
 import { cookieSettings } from "../api/session-cookie.ts";
+import { systemClock } from "../platform/clock.ts";
+import { connectMicrosoft } from "./microsoft.ts";
 
-export type RunOptions = { http: boolean; worker: boolean; demo: boolean };
+/** `embedded`: the all-in-one `pcloud start`, which runs the emulator in-process when Microsoft is not configured. */
+export type RunOptions = { http: boolean; worker: boolean; demo: boolean; embedded: boolean };
 
 /**
  * Runs the product: the HTTP server (API + console), the worker, or both in one process. With PGlite the data
@@ -19,6 +22,7 @@ export async function run(
   const database = await openDatabase(databaseOptions(config));
   const modules = createModules(database, config);
   const mail = await createMailer(config);
+  const microsoft = await connectMicrosoft(config, { embedded: opts.embedded, clock: systemClock, log });
   const stops: (() => Promise<void>)[] = [];
 
   if (opts.demo) {
@@ -54,6 +58,7 @@ export async function run(
         (mail.mailboxDir
           ? `Mail is captured (no real mail is sent); operators read it under Mailbox in the console.\n`
           : "") +
+        `${microsoft.describe}\n` +
         `Database: ${database.kind === "pglite" ? `embedded PGlite in ${config.dataDir}` : "PostgreSQL"}\n\n`,
     );
     stops.push(() => app.close());
@@ -67,6 +72,7 @@ export async function run(
     async stop() {
       for (const s of stops) await s();
       await mail.close();
+      await microsoft.close();
       await database.close();
     },
   };

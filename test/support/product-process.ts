@@ -28,7 +28,14 @@ export async function startProduct(args: string[], env: Record<string, string>):
   const port = Number(env["PORT"] ?? (await freePort()));
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ["bin/pcloud.js", ...args], {
-    env: { ...process.env, LOG_LEVEL: "warn", PUBLIC_URL: url, ...env, PORT: String(port) },
+    env: {
+      ...process.env,
+      LOG_LEVEL: "warn",
+      PUBLIC_URL: url,
+      EMULATOR_PORT: "0",
+      ...env,
+      PORT: String(port),
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -242,6 +242,7 @@ export function partnerInvitationRoutes(
           },
       relationshipToPartner: "reseller",
       createdAt: clock.nowIso(),
+      origin: "invited",
     });
     decisions.record({ ...who, outcome: "accepted" });
     return sendPage(

@@ -1,0 +1,236 @@
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { startEmulator, type RunningEmulator } from "../emulator/index.ts";
+import { createAzureResources, type AzureResources } from "../integrations/arm/index.ts";
+import {
+  createEntraTokenSource,
+  microsoftResources,
+  type RefreshTokenStore,
+  type TokenSource,
+} from "../integrations/entra/index.ts";
+import { createHttpClient, type HttpClient } from "../integrations/http/index.ts";
+import { createPartnerCenter, type PartnerCenter } from "../integrations/partner-center/index.ts";
+import { createPartnerCloudClient, type PartnerCloud } from "../integrations/partner-cloud/index.ts";
+import type { Clock } from "../platform/clock.ts";
+import { ConfigError, type Config } from "../platform/config.ts";
+import type { Logger } from "../platform/log.ts";
+import { loadSecretBox, type SecretBox } from "../platform/secrets.ts";
+
+/** Where Microsoft and the partner cloud are, and who the partner's application is. */
+type Endpoints = {
+  readonly loginUrl: string;
+  readonly partnerCenterUrl: string;
+  readonly armUrl: string;
+  readonly partnerCloudUrl: string;
+  readonly ca: string | undefined;
+  readonly partnerTenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly refreshTokens: RefreshTokenStore | undefined;
+};
+
+/** Our ports to the outside world, built from configuration: what the automation of later modules uses. */
+export type Integrations = {
+  readonly tokens: TokenSource;
+  readonly partnerCenter: PartnerCenter;
+  readonly partnerCloud: PartnerCloud;
+  /** Azure Resource Manager acting in one customer's tenant. */
+  readonly azureResources: (customerTenantId: string) => AzureResources;
+  readonly partnerTenantId: string;
+  readonly clientId: string;
+};
+
+export type MicrosoftConnection = {
+  readonly integrations: Integrations | null;
+  /** A line for the start-up banner: where Microsoft is, or why it is not connected. */
+  readonly describe: string;
+  close(): Promise<void>;
+};
+
+const EmbeddedPartner = z.object({
+  tenantId: z.string(),
+  clientId: z.string(),
+  clientSecret: z.string(),
+  refreshToken: z.string().nullable(),
+});
+
+/**
+ * The embedded world's partner: the emulator's demo partner tenant and application, created on first start. The
+ * emulator keeps only a hash of the app's secret, so the product keeps the secret (and the partner admin's
+ * refresh token for app+user calls) here, encrypted with the product's secret box.
+ */
+async function embeddedPartner(emu: RunningEmulator, dir: string, box: SecretBox) {
+  const file = path.join(dir, "partner-app.json");
+  const seeded = emu.seedDemo();
+  if (seeded) {
+    const refreshToken = await partnerAdminRefreshToken(emu, seeded);
+    const stored = {
+      tenantId: seeded.tenantId,
+      clientId: seeded.clientId,
+      clientSecret: box.encrypt(seeded.clientSecret),
+      refreshToken: refreshToken ? box.encrypt(refreshToken) : null,
+    };
+    fs.writeFileSync(file, JSON.stringify(stored), { mode: 0o600 });
+  }
+  if (!fs.existsSync(file))
+    throw new ConfigError(
+      `The embedded Microsoft world in ${dir} has no partner credentials (${file} is missing). ` +
+        "Remove that folder to create a new world, or set MICROSOFT_LOGIN_URL and the PARTNER_* keys.",
+    );
+  const stored = EmbeddedPartner.parse(JSON.parse(fs.readFileSync(file, "utf8")));
+  const reveal = (value: string) => {
+    const plain = box.decrypt(value);
+    if (!plain.ok) throw new ConfigError(`${file}: ${plain.error.message}`);
+    return plain.value;
+  };
+  const refreshTokens: RefreshTokenStore = {
+    current: () => Promise.resolve(stored.refreshToken ? reveal(stored.refreshToken) : undefined),
+    rotated: (next) => {
+      stored.refreshToken = box.encrypt(next);
+      fs.writeFileSync(file, JSON.stringify(stored), { mode: 0o600 });
+      return Promise.resolve();
+    },
+  };
+  return { ...stored, clientSecret: reveal(stored.clientSecret), refreshTokens };
+}
+
+/**
+ * The partner admin's first sign-in, done for them in the embedded world (the password grant; with Microsoft, the
+ * partner's admin signs in once through the browser and the refresh token is kept the same way).
+ */
+async function partnerAdminRefreshToken(
+  emu: RunningEmulator,
+  seed: NonNullable<ReturnType<RunningEmulator["seedDemo"]>>,
+): Promise<string | null> {
+  const http = createHttpClient({ baseUrl: emu.baseUrl, ca: fs.readFileSync(emu.caPath, "utf8") });
+  try {
+    const answer = await http.request({
+      method: "POST",
+      path: `/${seed.tenantId}/oauth2/v2.0/token`,
+      form: {
+        grant_type: "password",
+        client_id: seed.clientId,
+        client_secret: seed.clientSecret,
+        username: seed.partnerAdmin.userName,
+        password: seed.partnerAdmin.password,
+        scope: `${microsoftResources.partnerCenter}/.default offline_access`,
+      },
+    });
+    if (!answer.ok) return null;
+    const token = z.object({ refresh_token: z.string() }).safeParse(answer.value.json);
+    return token.success ? token.data.refresh_token : null;
+  } finally {
+    http.close();
+  }
+}
+
+/**
+ * Connects Partner Cloud to Microsoft and the partner cloud. Configured URLs point at the real services; with
+ * none set, `pcloud start` runs the emulator inside the process (its world under `<DATA_DIR>/emulator`, on
+ * EMULATOR_PORT) and uses its demo partner. Server and worker processes of a scale-out never start an emulator:
+ * they are connected only when the URLs and credentials are configured (point them at `pcloud emulator` to
+ * try a scale-out offline).
+ */
+export async function connectMicrosoft(
+  config: Config,
+  deps: { embedded: boolean; clock: Clock; log: Logger },
+): Promise<MicrosoftConnection> {
+  const ms = config.microsoft;
+  const configured = [ms.loginUrl, ms.partnerCenterUrl, ms.armUrl, config.partnerCloud.url];
+  let emulator: RunningEmulator | null = null;
+  let endpoints: Endpoints;
+  if (configured.every((u) => u !== undefined) && ms.partnerTenantId && ms.clientId && ms.clientSecret) {
+    endpoints = {
+      loginUrl: ms.loginUrl ?? "",
+      partnerCenterUrl: ms.partnerCenterUrl ?? "",
+      armUrl: ms.armUrl ?? "",
+      partnerCloudUrl: config.partnerCloud.url ?? "",
+      ca: ms.caFile ? fs.readFileSync(ms.caFile, "utf8") : undefined,
+      partnerTenantId: ms.partnerTenantId,
+      clientId: ms.clientId,
+      clientSecret: ms.clientSecret,
+      refreshTokens: undefined,
+    };
+  } else if (deps.embedded) {
+    const dir = path.join(config.dataDir, "emulator");
+    emulator = await startEmulator({ dataDir: dir, port: config.emulatorPort, host: "127.0.0.1" }).catch(
+      (e: NodeJS.ErrnoException) => {
+        if (e.code === "EADDRINUSE")
+          throw new ConfigError(
+            `EMULATOR_PORT: port ${config.emulatorPort} is taken; choose another (0 picks a free one).`,
+          );
+        throw e;
+      },
+    );
+    const partner = await embeddedPartner(emulator, dir, loadSecretBox(config).box);
+    const base = emulator.baseUrl;
+    endpoints = {
+      loginUrl: ms.loginUrl ?? base,
+      partnerCenterUrl: ms.partnerCenterUrl ?? base,
+      armUrl: ms.armUrl ?? base,
+      partnerCloudUrl: config.partnerCloud.url ?? base,
+      ca: fs.readFileSync(ms.caFile ?? emulator.caPath, "utf8"),
+      partnerTenantId: partner.tenantId,
+      clientId: partner.clientId,
+      clientSecret: partner.clientSecret,
+      refreshTokens: partner.refreshTokens,
+    };
+  } else {
+    return {
+      integrations: null,
+      describe:
+        "Microsoft: not connected (set MICROSOFT_LOGIN_URL, PARTNER_CENTER_URL, ARM_URL, PARTNER_CLOUD_URL and the PARTNER_* keys)",
+      close: () => Promise.resolve(),
+    };
+  }
+
+  const clients: HttpClient[] = [];
+  const client = (baseUrl: string) => {
+    const c = createHttpClient({ baseUrl, ca: endpoints.ca, log: deps.log });
+    clients.push(c);
+    return c;
+  };
+  const tokens = createEntraTokenSource({
+    http: client(endpoints.loginUrl),
+    partnerTenantId: endpoints.partnerTenantId,
+    clientId: endpoints.clientId,
+    clientSecret: endpoints.clientSecret,
+    clock: deps.clock,
+    refreshTokens: endpoints.refreshTokens,
+  });
+  const integrations: Integrations = {
+    tokens,
+    partnerCenter: createPartnerCenter({
+      http: client(endpoints.partnerCenterUrl),
+      tokens,
+      partnerTenantId: endpoints.partnerTenantId,
+      clock: deps.clock,
+    }),
+    partnerCloud: createPartnerCloudClient({ http: client(endpoints.partnerCloudUrl), clock: deps.clock }),
+    azureResources: (customerTenantId) =>
+      createAzureResources({
+        endpoint: endpoints.armUrl,
+        ca: endpoints.ca,
+        tokens,
+        tenantId: customerTenantId,
+        clock: deps.clock,
+      }),
+    partnerTenantId: endpoints.partnerTenantId,
+    clientId: endpoints.clientId,
+  };
+  const probe = await tokens.appToken(endpoints.partnerTenantId, microsoftResources.partnerCenter);
+  if (!probe.ok)
+    deps.log.warn({ code: probe.error.code }, `Microsoft sign-in failed: ${probe.error.message}`);
+  const running = emulator;
+  return {
+    integrations,
+    describe: running
+      ? `Microsoft: the embedded emulator at ${running.baseUrl} (partner tenant ${endpoints.partnerTenantId}; mailbox ${running.baseUrl}/mailbox)`
+      : `Microsoft: ${endpoints.loginUrl} (partner tenant ${endpoints.partnerTenantId})`,
+    async close() {
+      for (const c of clients) c.close();
+      if (running) await running.close();
+    },
+  };
+}
