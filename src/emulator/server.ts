@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import Fastify from "fastify";
 import { armRoutes } from "./arm/arm-routes.ts";
@@ -21,12 +22,16 @@ import { openEmulatorState, type EmulatorState } from "./state/emulator-state.ts
 import { openStore } from "./state/store.ts";
 import { clockRoutes, createClock, type EmulatorClock } from "./control/clock.ts";
 import { createScenarios, scenarioRoutes } from "./control/scenarios.ts";
+import { startMailCapture } from "./mail/mail-capture.ts";
+import { webhookRoutes } from "./webhooks/webhook-routes.ts";
 import { ensureTls } from "./tls/certificate-authority.ts";
 
 export type EmulatorOptions = {
   dataDir: string;
   port: number;
   host: string;
+  /** The captured mailbox's SMTP port; 0 (the default) picks a free one. */
+  smtpPort?: number;
   /** Partner Center's provisioning delay and per-minute limit (defaults: 5 s, 500). */
   partnerCenter?: Partial<PartnerCenterSettings>;
 };
@@ -45,6 +50,8 @@ export type DemoSeed = {
 export type RunningEmulator = {
   baseUrl: string;
   caPath: string;
+  /** Where mail for the world's people is sent (captured, readable at `${baseUrl}/mailbox`). */
+  smtpUrl: string;
   state: EmulatorState;
   clock: EmulatorClock;
   partnerCloud: PartnerCloudWorld;
@@ -127,6 +134,20 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   installFaults(app);
   clockRoutes(app, clock);
   scenarioRoutes(app, createScenarios(state, clock.now));
+  webhookRoutes(app, {
+    store,
+    state,
+    key,
+    now: clock.now,
+    baseUrl: () => baseUrl,
+    caPem: fs.readFileSync(tls.caPath, "utf8"),
+  });
+  const mail = await startMailCapture(app, {
+    store,
+    host: opts.host,
+    port: opts.smtpPort ?? 0,
+    now: clock.now,
+  });
   const entra = entraRoutes(app, { state, key, clock, baseUrl: () => baseUrl });
   const gdap = openGdapStore(store, clock);
   gdapRoutes(app, { state, key, gdap, baseUrl: () => baseUrl });
@@ -154,6 +175,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   return {
     baseUrl,
     caPath: tls.caPath,
+    smtpUrl: mail.smtpUrl,
     state,
     clock,
     partnerCloud,
@@ -189,6 +211,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     },
     async close() {
       await app.close();
+      await mail.close();
       store.flush();
     },
   };
