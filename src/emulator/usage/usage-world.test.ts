@@ -93,6 +93,20 @@ void describe("the usage world", () => {
     );
   });
 
+  void test("a subscription the customer pays directly (pay-as-you-go) meters nothing for the partner", () => {
+    const w = world(Date.UTC(2025, 2, 1, 9));
+    const plan = w.addCustomer("mixed.onmicrosoft.com", "US");
+    const direct = w.state.addSubscription({
+      tenantId: plan.tenantId,
+      displayName: "Direct",
+      offer: "PayAsYouGo",
+    });
+    w.advanceDays(3);
+    const rows = [...w.usage.arrivedRows(w.partner.id, "2025-03", Date.UTC(2025, 2, 4, 9))];
+    assert.ok(rows.some((r) => r.entitlementId === plan.subscriptionId));
+    assert.ok(rows.every((r) => r.entitlementId !== direct.subscriptionId));
+  });
+
   void test("only the partner's own customers meter usage for it", () => {
     const w = world(Date.UTC(2025, 2, 1, 9));
     w.addCustomer("ours.onmicrosoft.com", "US");

@@ -103,7 +103,9 @@ export function openUsageWorld(deps: { store: Store; state: EmulatorState; now: 
     const subjects: UsageSubject[] = [];
     for (const customer of state.customersOf(partnerTenantId)) {
       const country = countryOf(customer.billingProfile);
-      for (const sub of state.subscriptionsOf(customer.id)) {
+      // Only subscriptions under the customer's Azure plan are billed through the partner (daily rated usage);
+      // pay-as-you-go, Enterprise Agreement and MSDN subscriptions bill the customer directly.
+      for (const sub of state.subscriptionsOf(customer.id).filter((x) => x.offer === "AzurePlan")) {
         const profile = profiles.find((p) => p.subscriptionId === sub.subscriptionId);
         const since = profile?.usageSince ?? customer.createdAt.slice(0, 10);
         subjects.push({
