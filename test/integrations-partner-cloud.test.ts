@@ -145,6 +145,7 @@ void describe("partner cloud adapter against the emulator", () => {
     const session = await adminSession();
     const lines = [
       {
+        key: "inv-PCUK-2026-02/1",
         description: "Integrated Microsoft Azure Services IaaS",
         quantity: 1,
         unitCost: "1234.56",
@@ -152,6 +153,7 @@ void describe("partner cloud adapter against the emulator", () => {
         serviceLocation: "US",
       },
       {
+        key: "inv-PCUK-2026-02/2",
         description: "Integrated Microsoft Azure Services SaaS",
         quantity: 3,
         unitCost: "0.10",
@@ -193,27 +195,41 @@ void describe("partner cloud adapter against the emulator", () => {
     assert.equal(down.error.retryable, true);
   });
 
-  void test("a line post cut off after the work is not repeated: the error is ambiguous and counts what is known posted", async () => {
+  void test("a line post cut off after the work is repeated under its key and lands once; a different line under a used key is refused", async () => {
     const session = await adminSession();
     await fault({ route: "POST /v2/invoice/:alias/:year/:month/lineItems", kind: "drop-after", times: 1 });
-    const line = {
+    const line = (key: string, itemTotal: string) => ({
+      key,
       description: "Usage",
       quantity: 1,
-      unitCost: "5.00",
-      itemTotal: "5.00",
+      unitCost: itemTotal,
+      itemTotal,
       serviceLocation: "",
-    };
-    const result = await cloud.postInvoiceLines(session, "PCCA", 2026, 4, [line, line]);
-    assert.ok(!result.ok);
-    assert.equal(result.error.code, "partner_cloud_unavailable");
-    assert.deepEqual(result.error.details, { ambiguous: true, postedLines: 0 });
+    });
+    const lines = [line("inv-PCCA-2026-04/1", "5.00"), line("inv-PCCA-2026-04/2", "7.00")];
+    assert.deepEqual(await cloud.postInvoiceLines(session, "PCCA", 2026, 4, lines), {
+      ok: true,
+      value: { posted: 2 },
+    });
+    assert.deepEqual(
+      await cloud.postInvoiceLines(session, "PCCA", 2026, 4, lines),
+      { ok: true, value: { posted: 2 } },
+      "posting the whole invoice again is harmless",
+    );
     const invoice = await cloud.invoice(session, "PCCA", 2026, 4);
     assert.ok(invoice.ok);
-    assert.equal(
-      invoice.value.lines.length,
-      1,
-      "the dropped request did its work once, and was not sent again",
+    assert.deepEqual(
+      invoice.value.lines.map((l) => l.key),
+      ["inv-PCCA-2026-04/1", "inv-PCCA-2026-04/2"],
+      "each line once, though the first answer was lost",
     );
+    assert.equal(invoice.value.totalAmount, "12.00");
+    const clash = await cloud.postInvoiceLines(session, "PCCA", 2026, 4, [
+      line("inv-PCCA-2026-04/1", "9.00"),
+    ]);
+    assert.ok(!clash.ok);
+    assert.equal(clash.error.code, "partner_cloud_rejected");
+    assert.match(clash.error.message, /Idempotency-Key/);
   });
 
   void test("a throttled line post did nothing, so it is retried", async () => {
@@ -225,6 +241,7 @@ void describe("partner cloud adapter against the emulator", () => {
       retryAfterSeconds: 1,
     });
     const line = {
+      key: "inv-PCLD-2026-05/1",
       description: "Usage",
       quantity: 2,
       unitCost: "1.25",

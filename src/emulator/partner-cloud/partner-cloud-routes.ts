@@ -147,7 +147,11 @@ export function partnerCloudRoutes(
       totalAmount: total(lines.map((l) => l.itemTotal)),
       invoiceDate: new Date(Date.UTC(p.year, p.month, 1)).toISOString(),
       poNumber: "",
-      lineItems: lines.map((l) => ({ ...l, itemDetails: [] })),
+      lineItems: lines.map(({ lineKey, ...l }) => ({
+        ...l,
+        ...(lineKey ? { lineKey } : {}),
+        itemDetails: [],
+      })),
     };
   });
 
@@ -162,8 +166,16 @@ export function partnerCloudRoutes(
         return reply.code(400).send({
           message: "A line item needs quantity, description, unitCost and itemTotal (decimal strings).",
         });
-      world.addInvoiceLine(account.accountAlias, p.year, p.month, line.data);
-      return reply.code(201).send(line.data);
+      const key = req.headers["idempotency-key"];
+      if (key !== undefined && (typeof key !== "string" || key.length < 1 || key.length > 200))
+        return reply.code(400).send({ message: "Idempotency-Key must be 1 to 200 characters." });
+      const stored = { ...line.data, lineKey: key ?? null };
+      const outcome = world.addInvoiceLine(account.accountAlias, p.year, p.month, stored);
+      if (outcome === "conflict")
+        return reply.code(409).send({
+          message: "Another line was already posted with this Idempotency-Key; use a new key for a new line.",
+        });
+      return reply.code(outcome === "added" ? 201 : 200).send(stored);
     },
   );
 }

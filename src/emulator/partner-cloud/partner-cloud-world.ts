@@ -31,6 +31,8 @@ const LineItem = z.object({
   unitCost: z.string(),
   itemTotal: z.string(),
   serviceLocation: z.string(),
+  /** The poster's name for the line (its Idempotency-Key); posting it again adds nothing. */
+  lineKey: z.string().nullable().default(null),
 });
 const Invoice = z.object({
   accountAlias: z.string(),
@@ -102,14 +104,26 @@ export function openPartnerCloudWorld(dir: string) {
     invoiceLines: (alias: string, year: number, month: number) =>
       world.invoices.find((i) => i.accountAlias === alias && i.year === year && i.month === month)
         ?.lineItems ?? [],
-    addInvoiceLine(alias: string, year: number, month: number, line: InvoiceLine) {
+    /**
+     * Adds a line to the month's invoice. A line with a key already there is not added again: the same line
+     * replays, another line under that key conflicts.
+     */
+    addInvoiceLine(
+      alias: string,
+      year: number,
+      month: number,
+      line: InvoiceLine,
+    ): "added" | "replayed" | "conflict" {
       let inv = world.invoices.find((i) => i.accountAlias === alias && i.year === year && i.month === month);
       if (!inv) {
         inv = { accountAlias: alias, year, month, lineItems: [] };
         world.invoices.push(inv);
       }
+      const earlier = line.lineKey ? inv.lineItems.find((l) => l.lineKey === line.lineKey) : undefined;
+      if (earlier) return JSON.stringify(earlier) === JSON.stringify(line) ? "replayed" : "conflict";
       inv.lineItems.push(line);
       save();
+      return "added";
     },
   };
 }

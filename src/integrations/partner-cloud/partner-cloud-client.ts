@@ -12,7 +12,6 @@ import {
   type RetryTools,
 } from "../http/index.ts";
 import type {
-  InvoiceLine,
   PartnerCloud,
   PartnerCloudAccount,
   PartnerCloudError,
@@ -63,6 +62,7 @@ const InvoiceWire = z.object({
       unitCost: Decimal,
       itemTotal: Decimal,
       serviceLocation: z.string().default(""),
+      lineKey: z.string().optional(),
     }),
   ),
 });
@@ -87,9 +87,8 @@ export type PartnerCloudClientDeps = {
 };
 
 /**
- * The partner cloud's API v2 over HTTPS. Reads and the login are retried on 429, 5xx, timeouts and lost
- * connections; posting invoice lines (no idempotency key in this API) only when the request surely did nothing:
- * no connection, 429 or 503.
+ * The partner cloud's API v2 over HTTPS. Every call is retried on 429, 5xx, timeouts and lost connections: reads
+ * and the login change nothing, and each invoice line carries an Idempotency-Key, so a repeat adds nothing.
  */
 export function createPartnerCloudClient(deps: PartnerCloudClientDeps): PartnerCloud {
   const safeToRepeat = (outcome: HttpOutcome): RetryDecision => {
@@ -99,14 +98,8 @@ export function createPartnerCloudClient(deps: PartnerCloudClientDeps): PartnerC
     const afterMs = retryAfterMs(headers, deps.clock.now());
     return afterMs === undefined ? { retry: true } : { retry: true, afterMs };
   };
-  const surelyNotDone = (outcome: HttpOutcome): RetryDecision => {
-    if (!outcome.ok) return outcome.error.ambiguous ? { retry: false } : { retry: true };
-    if (outcome.value.status !== 429 && outcome.value.status !== 503) return { retry: false };
-    return safeToRepeat(outcome);
-  };
 
-  const send = (req: HttpRequest, decide: (o: HttpOutcome) => RetryDecision = safeToRepeat) =>
-    withRetry(() => deps.http.request(req), decide, deps.retry);
+  const send = (req: HttpRequest) => withRetry(() => deps.http.request(req), safeToRepeat, deps.retry);
 
   const authorized = (session: PartnerCloudSession) => ({ authorization: `Bearer ${session.bearerToken}` });
 
@@ -248,6 +241,7 @@ export function createPartnerCloudClient(deps: PartnerCloudClientDeps): PartnerC
         unitCost: l.unitCost,
         itemTotal: l.itemTotal,
         serviceLocation: l.serviceLocation,
+        key: l.lineKey ?? null,
       })),
     };
     return ok(inv);
@@ -261,17 +255,17 @@ export function createPartnerCloudClient(deps: PartnerCloudClientDeps): PartnerC
         );
     if (!ALIAS.test(alias)) return err(unknownAccount(alias));
     let posted = 0;
-    for (const line of lines) {
-      const outcome = await send(
-        {
-          method: "POST",
-          path: `/v2/invoice/${alias}/${year}/${month}/lineItems`,
-          headers: authorized(session),
-          json: line satisfies InvoiceLine,
-        },
-        surelyNotDone,
-      );
-      const failed = failure(outcome, session, alias, 201);
+    for (const { key, ...line } of lines) {
+      // The Idempotency-Key makes a repeat harmless (200 with the line already there), so every failure that may
+      // be passing is retried, an answer lost after the work included.
+      const outcome = await send({
+        method: "POST",
+        path: `/v2/invoice/${alias}/${year}/${month}/lineItems`,
+        headers: { ...authorized(session), "idempotency-key": key },
+        json: line,
+      });
+      const failed =
+        outcome.ok && outcome.value.status === 200 ? undefined : failure(outcome, session, alias, 201);
       if (failed)
         return err(
           failed.code === "partner_cloud_unavailable"

@@ -28,6 +28,11 @@ export type PartnerCloudAccount = {
 
 /** Money is a decimal string ("12.34"), never a float. */
 export type InvoiceLine = {
+  /**
+   * Our name for the line, for good (e.g. the invoice id and line number): posting a line again under the same
+   * key adds nothing, so a post cut off mid-way can simply be repeated.
+   */
+  readonly key: string;
   readonly description: string;
   readonly quantity: number;
   readonly unitCost: string;
@@ -44,7 +49,8 @@ export type PartnerCloudInvoice = {
   readonly companyName: string;
   readonly invoiceDate: string;
   readonly totalAmount: string;
-  readonly lines: readonly InvoiceLine[];
+  /** The lines as the partner cloud holds them; `key` is null for lines posted by others without one. */
+  readonly lines: readonly (Omit<InvoiceLine, "key"> & { readonly key: string | null })[];
 };
 
 type Failure<C extends string, R extends boolean, D = Readonly<Record<string, unknown>>> = {
@@ -98,7 +104,7 @@ export type PartnerCloud = {
     year: number,
     month: number,
   ) => Promise<Result<PartnerCloudInvoice, PartnerCloudError>>;
-  /** Adds lines to the account's invoice of that month, in order. Not idempotent: see `partner_cloud_unavailable`. */
+  /** Adds lines to the account's invoice of that month, in order; a line whose key is already there is skipped. */
   readonly postInvoiceLines: (
     session: PartnerCloudSession,
     alias: string,
