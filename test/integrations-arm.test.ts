@@ -244,6 +244,12 @@ void describe("the Azure Resource Manager adapter against the emulator", () => {
         microsoftCode: "RoleAssignmentUpdateNotPermitted",
       },
       {
+        name: "a tenant that never consented to Partner Cloud's application",
+        run: () => failure(adapter(tokens, other.id).subscriptions()),
+        code: "azure_sign_in_failed",
+        microsoftCode: null,
+      },
+      {
         name: "a resource type the policy forbids",
         run: policyDenial,
         code: "azure_policy_denied",
