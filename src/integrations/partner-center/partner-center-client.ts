@@ -58,6 +58,9 @@ export type PartnerCenterAnswer = {
   readonly status: number;
   readonly headers: HttpResponse["headers"];
   readonly body: unknown;
+  /** The MS-RequestId and MS-CorrelationId this call sent, for errors found in a 2xx body. */
+  readonly requestId: string;
+  readonly correlationId: string;
 };
 
 export type PartnerCenterClientDeps = {
@@ -151,7 +154,7 @@ export function createPartnerCenterClient(deps: PartnerCenterClientDeps) {
       response &&
       ((response.status >= 200 && response.status < 300) || call.answers?.includes(response.status))
     )
-      return ok({ status: response.status, headers: response.headers, body });
+      return ok({ status: response.status, headers: response.headers, body, requestId, correlationId });
     const waitMs = response ? retryAfterMs(response.headers, deps.clock.now()) : undefined;
     return err(
       partnerCenterErrorOf({

@@ -214,9 +214,18 @@ export function createPartnerCenter(deps: PartnerCenterDeps): PartnerCenter {
     const path = `/v1/customers/${enc(customerId)}/subscriptions/${enc(subscriptionId)}`;
     const current = await call({ method: "GET", path, auth: "app", customerId }, SubscriptionShape);
     if (!current.ok) return current;
+    const etag = current.value.attributes?.etag;
     // PATCH takes the whole subscription with the changed status (B7.3).
     const changed = await call(
-      { method: "PATCH", path, json: { ...current.value, status }, auth: "app", customerId },
+      {
+        method: "PATCH",
+        path,
+        json: { ...current.value, status },
+        // Concurrency: the etag read with the subscription (B7.3), so a change made meanwhile is not overwritten.
+        headers: etag ? { "if-match": etag } : {},
+        auth: "app",
+        customerId,
+      },
       SubscriptionShape,
     );
     return changed.ok ? ok(toSubscription(changed.value)) : changed;
@@ -352,17 +361,14 @@ export function createPartnerCenter(deps: PartnerCenterDeps): PartnerCenter {
     },
 
     azurePlanCatalogItem: async (customerId) => {
-      const found = await call(
-        {
-          method: "GET",
-          path: `/v1/customers/${enc(customerId)}/products/${AZURE_PLAN.productId}/skus/${AZURE_PLAN.skuId}/availabilities`,
-          auth: "app",
-          customerId,
-        },
-        collectionOf(AvailabilityShape),
-      );
+      const found = await client.send({
+        method: "GET",
+        path: `/v1/customers/${enc(customerId)}/products/${AZURE_PLAN.productId}/skus/${AZURE_PLAN.skuId}/availabilities`,
+        auth: "app",
+        customerId,
+      });
       if (!found.ok) return found;
-      const availability = found.value.items[0];
+      const availability = collectionOf(AvailabilityShape).parse(found.value.body).items[0];
       if (!availability)
         return err(
           partnerCenterErrorOf({
@@ -371,8 +377,8 @@ export function createPartnerCenter(deps: PartnerCenterDeps): PartnerCenter {
               code: 400019,
               description: "The Azure plan has no availability in the customer's market.",
             },
-            requestId: "",
-            correlationId: "",
+            requestId: found.value.requestId,
+            correlationId: found.value.correlationId,
             retryAfterSeconds: null,
           }),
         );
@@ -424,8 +430,8 @@ export function createPartnerCenter(deps: PartnerCenterDeps): PartnerCenter {
           partnerCenterErrorOf({
             status: 400,
             body: failed,
-            requestId: "",
-            correlationId: "",
+            requestId: result.value.requestId,
+            correlationId: result.value.correlationId,
             retryAfterSeconds: null,
           }),
         );

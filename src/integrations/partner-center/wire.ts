@@ -81,6 +81,7 @@ export const SubscriptionShape = z.looseObject({
   friendlyName: z.string().default(""),
   status: z.string(),
   orderId: z.string().nullish(),
+  attributes: z.looseObject({ etag: z.string().optional() }).optional(),
 });
 
 export const EntitlementShape = z.object({
