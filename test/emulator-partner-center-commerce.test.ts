@@ -284,6 +284,22 @@ void describe("the emulated Partner Center (commerce)", () => {
     assert.equal(arm.status, 200, JSON.stringify(arm.body));
     const visible = (arm.body["value"] as Item[]).map((s) => s["subscriptionId"]);
     assert.deepEqual(visible, [azureSubscriptionId]);
+
+    await w.advance(2 * 86_400);
+    const usage: Item[] = [];
+    for (const period of ["previous", "current"]) {
+      const page = await call(
+        "GET",
+        `/v1/invoices/unbilled/lineitems?provider=onetime&invoicelineitemtype=usagelineitems&currencycode=USD&period=${period}&size=2000`,
+      );
+      assert.equal(page.status, 200, JSON.stringify(page.body));
+      usage.push(...itemsOf(page).filter((r) => r["entitlementId"] === azureSubscriptionId));
+    }
+    assert.ok(usage.length > 0, "the new Azure subscription meters usage");
+    assert.ok(
+      usage.every((r) => r["subscriptionId"] === plan["id"]),
+      "billed under the Azure plan that was ordered",
+    );
   });
 
   void test("MCA attestation, its metadata and the reseller link need an App+User token; the same contact attested twice is 600061", async () => {

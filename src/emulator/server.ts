@@ -156,14 +156,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   armThrottleRoutes(app, armThrottle);
   armRoutes(app, { state, key, baseUrl: () => baseUrl, throttle: armThrottle });
   partnerCloudRoutes(app, { world: partnerCloud, baseUrl: () => baseUrl });
-  partnerCenterRoutes(app, {
+  const partnerCenter = partnerCenterRoutes(app, {
     state,
     key,
     clock,
     baseUrl: () => baseUrl,
     ...(opts.partnerCenter ? { settings: opts.partnerCenter } : {}),
   });
-  const usage = openUsageWorld({ store, state, now: clock.now });
+  const usage = openUsageWorld({ store, state, now: clock.now, azurePlanOf: partnerCenter.azurePlanOf });
   const invoices = openInvoiceState({ store, usage, now: clock.now });
   usageControlRoutes(app, { usage, now: clock.now });
   billingRoutes(app, { key, usage, invoices, now: clock.now, baseUrl: () => baseUrl });

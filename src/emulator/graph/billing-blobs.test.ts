@@ -13,6 +13,7 @@ const subject: UsageSubject = {
     country: "CA",
   },
   subscription: { id: "33333333-3333-4333-8333-333333333333", displayName: "S" },
+  azurePlanId: "44444444-4444-4444-8444-444444444444",
   sinceDay: firstDayOf("2025-01"),
   scale: 1,
   billingCurrency: "CAD",

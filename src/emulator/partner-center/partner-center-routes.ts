@@ -99,4 +99,9 @@ export function partnerCenterRoutes(
   orderRoutes(app, ctx);
   subscriptionRoutes(app, ctx);
   relationshipRoutes(app, ctx);
+  return {
+    /** The Azure plan (Partner Center subscription id) an Azure subscription was provisioned under, if any. */
+    azurePlanOf: (azureSubscriptionId: string) =>
+      ctx.commerce.azureEntitlements.find((e) => e.id === azureSubscriptionId.toLowerCase())?.subscriptionId,
+  };
 }

@@ -18,6 +18,7 @@ function subject(overrides: Partial<UsageSubject> = {}): UsageSubject {
       country: "US",
     },
     subscription: { id: "33333333-3333-4333-8333-333333333333", displayName: "Fabrikam production" },
+    azurePlanId: "44444444-4444-4444-8444-444444444444",
     sinceDay: firstDayOf("2024-11"),
     scale: 2,
     billingCurrency: "USD",

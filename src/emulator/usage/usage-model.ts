@@ -38,6 +38,8 @@ export type UsageSubject = {
   partner: { tenantId: string; name: string; mpnId: string };
   customer: { tenantId: string; companyName: string; domain: string; country: string };
   subscription: { id: string; displayName: string };
+  /** The Partner Center subscription of the customer's Azure plan, which Microsoft bills the usage under. */
+  azurePlanId: string;
   /** The first day with usage. */
   sinceDay: number;
   /** How many copies of the base workload (VMs, disks) the subscription runs; a whole number from 1. */
@@ -368,7 +370,7 @@ function rowOf(subject: UsageSubject, ctx: DayContext, u: Usage): UsageRow | nul
  */
 export function* usageFor(subject: UsageSubject, fromDay: number, toDay: number): Generator<UsageRow> {
   const traits = traitsOf(subject.subscription.id);
-  const azurePlanId = azurePlanIdOf(subject.customer.tenantId);
+  const { azurePlanId } = subject;
   let monthly: MonthContext | null = null;
   for (let day = Math.max(fromDay, subject.sinceDay); day <= toDay; day++) {
     const month = monthOf(day);

@@ -4,7 +4,13 @@ import type { Store } from "../state/store.ts";
 import { dayOf, monthOf, type Month } from "./billing-calendar.ts";
 import { currencyOfCountry, knownCurrencies } from "./exchange-rates.ts";
 import { seedOf } from "./seeded-random.ts";
-import { arrivedUsage, type UsageResource, type UsageRow, type UsageSubject } from "./usage-model.ts";
+import {
+  arrivedUsage,
+  azurePlanIdOf,
+  type UsageResource,
+  type UsageRow,
+  type UsageSubject,
+} from "./usage-model.ts";
 
 /** Per-subscription overrides a seed scenario sets: first usage day, workload size, billing currency. */
 const UsageProfile = z.object({
@@ -51,7 +57,13 @@ const mpnIdOf = (partnerTenantId: string) => String(1_000_000 + (seedOf("mpn", p
  * their ARM resources. Reads the core state; keeps its own collections (`usageProfiles`, `usageResources`) and
  * hands the pure model (`usage-model.ts`) what it needs.
  */
-export function openUsageWorld(deps: { store: Store; state: EmulatorState; now: () => number }) {
+export function openUsageWorld(deps: {
+  store: Store;
+  state: EmulatorState;
+  now: () => number;
+  /** The Azure plan an Azure subscription was ordered under (Partner Center's records), when it was ordered. */
+  azurePlanOf?: (azureSubscriptionId: string) => string | undefined;
+}) {
   const profiles = deps.store.collection("usageProfiles", UsageProfile);
   const seenResources = deps.store.collection("usageResources", SeenResource);
   const { state } = deps;
@@ -117,6 +129,7 @@ export function openUsageWorld(deps: { store: Store; state: EmulatorState; now: 
             country,
           },
           subscription: { id: sub.subscriptionId, displayName: sub.displayName },
+          azurePlanId: deps.azurePlanOf?.(sub.subscriptionId) ?? azurePlanIdOf(customer.id),
           sinceDay: dayOf(Date.parse(`${since}T00:00:00Z`)),
           scale: profile?.scale ?? 1,
           billingCurrency: profile?.currency ?? currencyOfCountry(country),
