@@ -24,6 +24,7 @@ import {
 import { createHttpClient } from "../src/integrations/http/index.ts";
 import { systemClock } from "../src/platform/clock.ts";
 import type { Result } from "../src/platform/result.ts";
+import { emulatorClient } from "./support/emulator-client.ts";
 
 void describe("the Azure Resource Manager adapter against the emulator", () => {
   let emu: RunningEmulator;
@@ -59,6 +60,11 @@ void describe("the Azure Resource Manager adapter against the emulator", () => {
       policy: new PolicyClient(credential, seed.subscriptionId, options),
       resources: new ResourceManagementClient(credential, seed.subscriptionId, options),
     };
+  };
+
+  const fault = async (rule: Record<string, unknown>) => {
+    const res = await emulatorClient(emu).request("POST", "/_emulator/faults", { json: rule });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
   };
 
   before(async () => {
@@ -250,6 +256,31 @@ void describe("the Azure Resource Manager adapter against the emulator", () => {
         microsoftCode: null,
       },
       {
+        name: "throttling that outlasts the SDK's retries",
+        run: async () => {
+          await fault({
+            route: "GET /subscriptions/:sub",
+            kind: "status",
+            status: 429,
+            retryAfterSeconds: 1,
+          });
+          const error = await failure(azure.subscription(sub));
+          assert.equal(error?.details.retryAfterSeconds, 1);
+          return error;
+        },
+        code: "azure_throttled",
+        microsoftCode: "TooManyRequests",
+      },
+      {
+        name: "a server error",
+        run: async () => {
+          await fault({ route: "GET /subscriptions/:sub", kind: "status", status: 500 });
+          return failure(azure.subscription(sub));
+        },
+        code: "azure_unavailable",
+        microsoftCode: null,
+      },
+      {
         name: "a resource type the policy forbids",
         run: policyDenial,
         code: "azure_policy_denied",
@@ -260,7 +291,7 @@ void describe("the Azure Resource Manager adapter against the emulator", () => {
       const error = await c.run();
       assert.ok(error, `${c.name}: expected a failure`);
       assert.equal(error.code, c.code, c.name);
-      assert.equal(error.retryable, false, c.name);
+      assert.equal(error.retryable, c.code === "azure_throttled" || c.code === "azure_unavailable", c.name);
       if (c.microsoftCode) assert.equal(error.details.microsoftCode, c.microsoftCode, c.name);
       assert.ok(error.message.length > 20, c.name);
     }
