@@ -256,7 +256,7 @@ void describe("the Azure Resource Manager adapter against the emulator", () => {
         microsoftCode: null,
       },
       {
-        name: "throttling that outlasts the SDK's retries",
+        name: "throttling, once the SDK's retries are spent",
         run: async () => {
           await fault({
             route: "GET /subscriptions/:sub",
