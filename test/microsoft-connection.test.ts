@@ -82,6 +82,8 @@ void describe("connecting Partner Cloud to Microsoft", () => {
         );
         const login = await ms.partnerCloud.login(seed.partnerCloud.userName, seed.partnerCloud.password);
         assert.ok(login.ok);
+        const relationships = await ms.graph.relationships({});
+        assert.deepEqual(relationships, { ok: true, value: [] });
       } finally {
         await connection.close();
       }

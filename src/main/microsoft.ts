@@ -9,6 +9,7 @@ import {
   type RefreshTokenStore,
   type TokenSource,
 } from "../integrations/entra/index.ts";
+import { createGraph, type Graph } from "../integrations/graph/index.ts";
 import { createHttpClient, type HttpClient } from "../integrations/http/index.ts";
 import { createPartnerCenter, type PartnerCenter } from "../integrations/partner-center/index.ts";
 import { createPartnerCloudClient, type PartnerCloud } from "../integrations/partner-cloud/index.ts";
@@ -21,6 +22,7 @@ import { loadSecretBox, type SecretBox } from "../platform/secrets.ts";
 type Endpoints = {
   readonly loginUrl: string;
   readonly partnerCenterUrl: string;
+  readonly graphUrl: string;
   readonly armUrl: string;
   readonly partnerCloudUrl: string;
   readonly ca: string | undefined;
@@ -34,6 +36,7 @@ type Endpoints = {
 export type Integrations = {
   readonly tokens: TokenSource;
   readonly partnerCenter: PartnerCenter;
+  readonly graph: Graph;
   readonly partnerCloud: PartnerCloud;
   /** Azure Resource Manager acting in one customer's tenant. */
   readonly azureResources: (customerTenantId: string) => AzureResources;
@@ -137,13 +140,14 @@ export async function connectMicrosoft(
   deps: { embedded: boolean; clock: Clock; log: Logger },
 ): Promise<MicrosoftConnection> {
   const ms = config.microsoft;
-  const configured = [ms.loginUrl, ms.partnerCenterUrl, ms.armUrl, config.partnerCloud.url];
+  const configured = [ms.loginUrl, ms.partnerCenterUrl, ms.graphUrl, ms.armUrl, config.partnerCloud.url];
   let emulator: RunningEmulator | null = null;
   let endpoints: Endpoints;
   if (configured.every((u) => u !== undefined) && ms.partnerTenantId && ms.clientId && ms.clientSecret) {
     endpoints = {
       loginUrl: ms.loginUrl ?? "",
       partnerCenterUrl: ms.partnerCenterUrl ?? "",
+      graphUrl: ms.graphUrl ?? "",
       armUrl: ms.armUrl ?? "",
       partnerCloudUrl: config.partnerCloud.url ?? "",
       ca: ms.caFile ? fs.readFileSync(ms.caFile, "utf8") : undefined,
@@ -168,6 +172,7 @@ export async function connectMicrosoft(
     endpoints = {
       loginUrl: ms.loginUrl ?? base,
       partnerCenterUrl: ms.partnerCenterUrl ?? base,
+      graphUrl: ms.graphUrl ?? base,
       armUrl: ms.armUrl ?? base,
       partnerCloudUrl: config.partnerCloud.url ?? base,
       ca: fs.readFileSync(ms.caFile ?? emulator.caPath, "utf8"),
@@ -180,7 +185,7 @@ export async function connectMicrosoft(
     return {
       integrations: null,
       describe:
-        "Microsoft: not connected (set MICROSOFT_LOGIN_URL, PARTNER_CENTER_URL, ARM_URL, PARTNER_CLOUD_URL and the PARTNER_* keys)",
+        "Microsoft: not connected (set MICROSOFT_LOGIN_URL, PARTNER_CENTER_URL, GRAPH_URL, ARM_URL, PARTNER_CLOUD_URL and the PARTNER_* keys)",
       close: () => Promise.resolve(),
     };
   }
@@ -206,6 +211,13 @@ export async function connectMicrosoft(
       tokens,
       partnerTenantId: endpoints.partnerTenantId,
       clock: deps.clock,
+    }),
+    graph: createGraph({
+      http: client(endpoints.graphUrl),
+      tokens,
+      partnerTenantId: endpoints.partnerTenantId,
+      clock: deps.clock,
+      blobCa: endpoints.ca,
     }),
     partnerCloud: createPartnerCloudClient({ http: client(endpoints.partnerCloudUrl), clock: deps.clock }),
     azureResources: (customerTenantId) =>
