@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { classifyArmFailure, retryAfterSeconds, type ArmFailure } from "./arm-errors.ts";
+import { classifyArmFailure, type ArmFailure } from "./arm-errors.ts";
 
 const failure = (status: number | null, microsoftCode: string | null = null): ArmFailure => ({
   status,
@@ -38,12 +38,4 @@ void test("a throttled call says when to retry", () => {
   const e = classifyArmFailure(failure(429));
   assert.equal(e.details.retryAfterSeconds, 7);
   assert.match(e.message, /7 seconds/);
-});
-
-void test("Retry-After is read in seconds or as an HTTP date", () => {
-  const now = new Date("2026-01-01T00:00:00Z");
-  assert.equal(retryAfterSeconds("5", now), 5);
-  assert.equal(retryAfterSeconds("Thu, 01 Jan 2026 00:00:30 GMT", now), 30);
-  assert.equal(retryAfterSeconds(undefined, now), null);
-  assert.equal(retryAfterSeconds("soon", now), null);
 });

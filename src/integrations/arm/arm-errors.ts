@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { retryAfterMs } from "../http/index.ts";
 import type { ArmError, ArmErrorCode } from "./port.ts";
 import { TokenRefused } from "./token-credential.ts";
 
@@ -81,6 +82,20 @@ const RestErrorShape = z.object({
 });
 
 type Headers = { get(name: string): string | undefined };
+
+/** The wait the service asked for, from the SDK's headers, in whole seconds (rounded up). */
+function retryAfterSecondsIn(headers: Headers | undefined, now: Date): number | null {
+  if (!headers) return null;
+  const names = ["retry-after", "retry-after-ms", "x-ms-retry-after-ms"];
+  const present = Object.fromEntries(
+    names.flatMap((n) => {
+      const v = headers.get(n);
+      return v === undefined ? [] : [[n, v]];
+    }),
+  );
+  const ms = retryAfterMs(present, now);
+  return ms === undefined ? null : Math.ceil(ms / 1000);
+}
 type WithResponse = { response?: { headers?: Headers; bodyAsText?: string | null } };
 
 function parseJson(text: string | null | undefined): unknown {
@@ -90,14 +105,6 @@ function parseJson(text: string | null | undefined): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** Seconds from `Retry-After`, in either of its forms (RFC 9110 §10.2.3). */
-export function retryAfterSeconds(value: string | undefined, now: Date): number | null {
-  if (!value) return null;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
 }
 
 /**
@@ -132,7 +139,7 @@ export function armErrorOf(e: unknown, now: Date): ArmError {
     microsoftCode: body.success ? body.data.error.code : (rest.data.code ?? null),
     message: body.success ? body.data.error.message : rest.data.message,
     correlationId: headers?.get("x-ms-correlation-request-id") ?? headers?.get("x-ms-request-id") ?? null,
-    retryAfterSeconds: retryAfterSeconds(headers?.get("retry-after"), now),
+    retryAfterSeconds: retryAfterSecondsIn(headers, now),
     policyAssignmentId: typeof violation === "string" ? violation : null,
   });
 }
