@@ -47,6 +47,8 @@ export type PartnerCenterDeps = {
    * subscriptions (B4); the default stays well below.
    */
   readonly rateLimit?: RateLimit;
+  /** The name our application's consent shows in customers' tenants (default "Partner Cloud"). */
+  readonly applicationDisplayName?: string;
   /** Page size for customer searches (Partner Center's default is large; tests use small pages). */
   readonly customerPageSize?: number;
   readonly retry?: { readonly policy?: Partial<RetryPolicy>; readonly tools?: Partial<RetryTools> };
@@ -328,6 +330,8 @@ export function createPartnerCenter(deps: PartnerCenterDeps): PartnerCenter {
         idempotencyKey: options?.idempotencyKey,
         json: {
           applicationId,
+          // Partner Center's consent takes the application's display name too (New-PartnerCustomerApplicationConsent).
+          displayName: deps.applicationDisplayName ?? "Partner Cloud",
           applicationGrants: grants.map((g) => ({
             enterpriseApplicationId: g.enterpriseApplicationId,
             scope: g.scopes.join(","),
