@@ -114,6 +114,14 @@ void describe("the emulated Partner Center (customers)", () => {
     assert.deepEqual(Object.keys(fresh.body).sort(), ["code", "data", "description", "source"]);
   });
 
+  void test("creating a customer without MS-RequestId is refused and creates nothing, since a retry could not be recognised", async () => {
+    const refused = await call("POST", "/v1/customers", customerBody("norequestid01"));
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body["code"], 800002);
+    assert.match(String(refused.body["description"]), /MS-RequestId is required/);
+    assert.equal((await call("HEAD", "/v1/domains/norequestid01.onmicrosoft.com")).status, 404);
+  });
+
   void test("listing pages through links.next with MS-ContinuationToken until no next link is left", async () => {
     for (let i = 0; i < 5; i++)
       assert.equal(

@@ -20,7 +20,10 @@ void describe("the emulated Partner Center's webhooks", () => {
   let waiting: ((r: Received) => void) | null = null;
 
   const call = (method: string, pathname: string, json?: unknown) =>
-    emulatorClient(emu).request(method, pathname, { json, headers: { authorization: `Bearer ${token}` } });
+    emulatorClient(emu).request(method, pathname, {
+      json,
+      headers: { authorization: `Bearer ${token}`, "ms-requestid": randomUUID() },
+    });
   const next = () =>
     new Promise<Received>((resolve) => {
       const ready = received.shift();

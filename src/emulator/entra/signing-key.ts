@@ -27,7 +27,8 @@ export function loadSigningKey(dir: string) {
     jwks: () => ({ keys: [{ kty: "RSA", use: "sig", alg: "RS256", kid, n: publicJwk.n, e: publicJwk.e }] }),
     /** An RSA-SHA256 signature of raw bytes, base64: how Partner Center signs its webhook deliveries. */
     signBytes: (data: Buffer): string => sign("sha256", data, privateKey).toString("base64"),
-    publicKeyPem: (): string => createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString(),
+    publicKeyPem: (): string =>
+      createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString(),
     sign(claims: Record<string, unknown>): string {
       const head = b64url(JSON.stringify({ typ: "JWT", alg: "RS256", kid }));
       const body = b64url(JSON.stringify(claims));

@@ -73,58 +73,68 @@ export function customerRoutes(app: FastifyInstance, ctx: PcContext) {
     return validateAddress(req.body);
   });
 
-  app.post(
-    "/v1/customers",
-    replayable<{ Body: CreateBody | undefined }>(state, partnerOf, (req) => {
-      const body = req.body ?? {};
-      const domain = (body.companyProfile?.domain ?? "").toLowerCase();
-      const bp = body.billingProfile;
-      if (!DOMAIN.test(domain))
-        return pcFault(
-          400,
-          600017,
-          "companyProfile.domain must be <prefix>.onmicrosoft.com, the prefix 1 to 27 letters or digits.",
-        );
-      const missing = (["email", "culture", "language", "companyName", "defaultAddress"] as const).filter(
-        (k) => !bp?.[k],
+  // Creating a customer tenant is the one call whose documentation makes MS-RequestId required (B5.3): without it a
+  // retry after a timeout could not be recognised, and a second tenant would be created.
+  const createCustomer = replayable<{ Body: CreateBody | undefined }>(state, partnerOf, (req) => {
+    const body = req.body ?? {};
+    const domain = (body.companyProfile?.domain ?? "").toLowerCase();
+    const bp = body.billingProfile;
+    if (!DOMAIN.test(domain))
+      return pcFault(
+        400,
+        600017,
+        "companyProfile.domain must be <prefix>.onmicrosoft.com, the prefix 1 to 27 letters or digits.",
       );
-      if (!bp || missing.length)
-        return pcFault(400, 400002, `billingProfile is missing: ${missing.join(", ") || "billingProfile"}.`);
-      const address = validateAddress(bp.defaultAddress ?? {});
-      if (address.status === "None")
-        return pcFault(400, 600081, `The address is not valid. ${address.validationMessage ?? ""}`.trim());
-      if (state.domainTaken(domain))
-        return pcFault(409, 2000, `The domain ${domain} already exists. Choose another domain.`);
-      const tenant = state.addTenant({ domain, displayName: bp.companyName ?? domain });
-      const password = `${randomBytes(9).toString("base64url")}!9a`;
-      state.addUser({
-        tenantId: tenant.id,
-        alias: "admin",
-        displayName: "Administrator",
-        password,
-        roles: ["Global Administrator"],
-      });
-      const customer: ShownCustomer & { partnerTenantId: string } = {
-        id: tenant.id,
-        commerceId: randomUUID(),
-        partnerTenantId: partnerOf(req),
-        companyName: bp.companyName ?? domain,
-        domain,
-        billingProfile: { id: randomUUID(), ...bp },
-        relationshipToPartner: "reseller",
-        createdAt: ctx.clock.nowIso(),
-      };
-      state.addCustomer(customer);
-      return {
-        status: 201,
-        body: {
-          ...fullCustomer(customer),
-          enableGDAPByDefault: body.enableGDAPByDefault ?? false,
-          userCredentials: { userName: "admin", password },
-        },
-      };
-    }),
-  );
+    const missing = (["email", "culture", "language", "companyName", "defaultAddress"] as const).filter(
+      (k) => !bp?.[k],
+    );
+    if (!bp || missing.length)
+      return pcFault(400, 400002, `billingProfile is missing: ${missing.join(", ") || "billingProfile"}.`);
+    const address = validateAddress(bp.defaultAddress ?? {});
+    if (address.status === "None")
+      return pcFault(400, 600081, `The address is not valid. ${address.validationMessage ?? ""}`.trim());
+    if (state.domainTaken(domain))
+      return pcFault(409, 2000, `The domain ${domain} already exists. Choose another domain.`);
+    const tenant = state.addTenant({ domain, displayName: bp.companyName ?? domain });
+    const password = `${randomBytes(9).toString("base64url")}!9a`;
+    state.addUser({
+      tenantId: tenant.id,
+      alias: "admin",
+      displayName: "Administrator",
+      password,
+      roles: ["Global Administrator"],
+    });
+    const customer: ShownCustomer & { partnerTenantId: string } = {
+      id: tenant.id,
+      commerceId: randomUUID(),
+      partnerTenantId: partnerOf(req),
+      companyName: bp.companyName ?? domain,
+      domain,
+      billingProfile: { id: randomUUID(), ...bp },
+      relationshipToPartner: "reseller",
+      createdAt: ctx.clock.nowIso(),
+    };
+    state.addCustomer(customer);
+    return {
+      status: 201,
+      body: {
+        ...fullCustomer(customer),
+        enableGDAPByDefault: body.enableGDAPByDefault ?? false,
+        userCredentials: { userName: "admin", password },
+      },
+    };
+  });
+  app.post<{ Body: CreateBody | undefined }>("/v1/customers", async (req, reply) => {
+    const requestId = req.headers["ms-requestid"];
+    if (typeof requestId !== "string" || requestId.trim() === "")
+      return pcError(
+        reply,
+        400,
+        800002,
+        "MS-RequestId is required to create a customer: send a new GUID, and the same one when retrying after a timeout.",
+      );
+    return createCustomer(req, reply);
+  });
 
   app.get<{ Params: { id: string } }>("/v1/customers/:id", async (req, reply) => {
     const found = customerOf(ctx, req, req.params.id);
