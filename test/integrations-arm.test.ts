@@ -114,6 +114,7 @@ void describe("the Azure Resource Manager adapter against the emulator", () => {
       subscriptionId: seed.subscriptionId,
       assignmentId,
       principalId,
+      principalType: "ServicePrincipal" as const,
       role: "Contributor" as const,
     };
     const first = await azure.ensureRoleAssignment(input);
@@ -128,6 +129,7 @@ void describe("the Azure Resource Manager adapter against the emulator", () => {
       assignmentId,
     );
     assert.equal(seen.principalId, principalId);
+    assert.equal(seen.principalType, "ServicePrincipal", "the principal's kind travels with the grant");
     assert.match(seen.roleDefinitionId ?? "", /b24988ac-6180-42a0-ab88-20f7382dd24c$/);
     const listed = await azure.roleAssignments(seed.subscriptionId);
     assert.ok(listed.ok);

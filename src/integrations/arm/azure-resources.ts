@@ -170,7 +170,7 @@ export function createAzureResources(deps: AzureResourcesDeps): AzureResources {
     subscription: (subscriptionId) =>
       attempt(async () => toSubscription(await subscriptionsClient.subscriptions.get(subscriptionId))),
 
-    ensureRoleAssignment: async ({ subscriptionId, assignmentId, principalId, role }) => {
+    ensureRoleAssignment: async ({ subscriptionId, assignmentId, principalId, principalType, role }) => {
       const scope = scopeOf(subscriptionId);
       const roleDefinitionId = `${scope}/providers/Microsoft.Authorization/roleDefinitions/${roleIds[role]}`;
       const created = await attempt(async () =>
@@ -179,6 +179,7 @@ export function createAzureResources(deps: AzureResourcesDeps): AzureResources {
           await authorizationIn(subscriptionId).roleAssignments.create(scope, assignmentId, {
             roleDefinitionId,
             principalId,
+            ...(principalType ? { principalType } : {}),
           }),
         ),
       );

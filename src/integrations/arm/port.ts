@@ -80,6 +80,11 @@ export type AzureResources = {
     subscriptionId: string;
     assignmentId: string;
     principalId: string;
+    /**
+     * What the principal is. Microsoft recommends naming it for a principal created moments ago (a service
+     * principal a consent just made): ARM then need not look it up in a directory that may not have it yet (C3).
+     */
+    principalType?: "ServicePrincipal" | "User" | "Group";
     role: AzureRole;
   }): Promise<Result<RoleAssignment, ArmError>>;
   roleAssignments(subscriptionId: string): Promise<Result<RoleAssignment[], ArmError>>;
