@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
@@ -79,6 +80,27 @@ export async function emulatorBenchmark(): Promise<Record<string, unknown>> {
     const armToken = await grab("https://management.azure.com/.default");
     const pcToken = await grab("https://api.partnercenter.microsoft.com/.default");
 
+    // Microsoft's own limits (ARM's token buckets, Partner Center's 500 requests a minute) are lifted: this
+    // measures the emulator's capacity, not the limits it imitates.
+    const control = (pathname: string, body: unknown) =>
+      new Promise<void>((resolve, reject) => {
+        const req = https.request(
+          `${base}${pathname}`,
+          { method: "PUT", headers: { "content-type": "application/json" }, ca: tlsOptions.ca },
+          (res) => {
+            res.resume();
+            res.on("end", () =>
+              res.statusCode === 200 ? resolve() : reject(new Error(`${pathname}: ${res.statusCode}`)),
+            );
+          },
+        );
+        req.on("error", reject);
+        req.end(JSON.stringify(body));
+      });
+    const unlimited = { burst: 100_000, perSecond: 100_000 };
+    await control("/_emulator/arm/throttling", { reads: unlimited, writes: unlimited, deletes: unlimited });
+    await control("/_emulator/partner-center/settings", { requestsPerMinute: 10_000_000 });
+
     await measure({ url: `${base}/_emulator/faults`, tlsOptions, duration: 2 });
     const reference = await measure({ url: `${base}/_emulator/faults`, tlsOptions });
     const token = await measure({
@@ -101,7 +123,11 @@ export async function emulatorBenchmark(): Promise<Record<string, unknown>> {
           method: "POST",
           setupRequest: (req) => ({
             ...req,
-            headers: { "content-type": "application/json", authorization: `Bearer ${pcToken}` },
+            headers: {
+              "content-type": "application/json",
+              authorization: `Bearer ${pcToken}`,
+              "ms-requestid": randomUUID(),
+            },
             body: JSON.stringify({
               companyProfile: { domain: `bench${n++}.onmicrosoft.com` },
               billingProfile: {

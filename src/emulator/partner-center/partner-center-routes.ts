@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { EmulatorClock } from "../control/clock.ts";
 import { verifyBearer, type TokenClaims } from "../entra/verify-token.ts";
@@ -27,6 +28,13 @@ const SETTLE_EVERY_MS = 200;
  * (429 with Retry-After past them, B4). Orders due for provisioning are settled before any request is handled and
  * on a short timer, so both Partner Center and ARM see them complete when the clock passes their time.
  */
+const SettingsBody = z
+  .object({
+    provisioningDelaySeconds: z.number().int().min(0).max(86_400),
+    requestsPerMinute: z.number().int().min(1).max(10_000_000),
+  })
+  .partial();
+
 export function partnerCenterRoutes(
   app: FastifyInstance,
   deps: {
@@ -89,6 +97,18 @@ export function partnerCenterRoutes(
   app.addHook("onClose", (_app, done) => {
     clearInterval(timer);
     done();
+  });
+
+  // The control plane may retune the settings while the emulator runs (a benchmark lifts the per-minute limit).
+  app.get("/_emulator/partner-center/settings", () => Promise.resolve(ctx.settings));
+  app.put<{ Body: unknown }>("/_emulator/partner-center/settings", async (req, reply) => {
+    const parsed = SettingsBody.safeParse(req.body);
+    if (!parsed.success)
+      return reply.code(400).send({
+        error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+      });
+    ctx.settings = { ...ctx.settings, ...parsed.data };
+    return ctx.settings;
   });
 
   customerRoutes(app, ctx);
