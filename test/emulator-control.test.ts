@@ -124,6 +124,27 @@ void describe("the emulator's control plane, scenarios and mailbox", () => {
     assert.equal(head.status, 404, "no customer was created");
   });
 
+  void test("Partner Center's per-minute limit and provisioning delay can be retuned while it runs", async () => {
+    const bad = await control("PUT", "/_emulator/partner-center/settings", { requestsPerMinute: 0 });
+    assert.equal(bad.status, 400);
+    assert.match(String(bad.body["error"]), /requestsPerMinute/);
+    await control("POST", "/_emulator/clock", { advanceSeconds: 120 });
+    const set = await control("PUT", "/_emulator/partner-center/settings", { requestsPerMinute: 2 });
+    assert.equal(set.body["requestsPerMinute"], 2);
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push(
+        (
+          await client().request("GET", "/v1/customers", {
+            headers: { authorization: `Bearer ${pcToken}` },
+          })
+        ).status,
+      );
+    assert.deepEqual(statuses, [200, 200, 429]);
+    await control("PUT", "/_emulator/partner-center/settings", { requestsPerMinute: 500 });
+    await control("POST", "/_emulator/clock", { advanceSeconds: 120 });
+  });
+
   void test("the clock moves forward on request and says where it is", async () => {
     const before = Date.parse(String((await control("GET", "/_emulator/clock")).body["now"]));
     const moved = await control("POST", "/_emulator/clock", { advanceSeconds: 86_400 });
