@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { openSignedIn } from "./support/admin-center-sign-in.ts";
 import { emulatorBrowser } from "./support/emulator-browser.ts";
 import { emulatorClient } from "./support/emulator-client.ts";
-import { startEmulator, type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import { type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import { startSeededEmulator } from "./support/seeded-emulator.ts";
 
 void describe("the customer's admin center: accepting a partner's reseller invitation", () => {
   let emu: RunningEmulator;
@@ -16,14 +14,7 @@ void describe("the customer's admin center: accepting a partner's reseller invit
   let n = 0;
 
   before(async () => {
-    emu = await startEmulator({
-      dataDir: await mkdtemp(path.join(os.tmpdir(), "pc-emu-admin-")),
-      port: 0,
-      host: "127.0.0.1",
-    });
-    const seeded = emu.seedDemo();
-    assert.ok(seeded);
-    seed = seeded;
+    ({ emu, seed } = await startSeededEmulator("emu-admin"));
     pcToken = await emulatorClient(emu).token(seed, "https://api.partnercenter.microsoft.com/.default");
   });
   after(async () => {

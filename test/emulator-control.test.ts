@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import nodemailer from "nodemailer";
 import { emulatorClient } from "./support/emulator-client.ts";
-import { startEmulator, type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import { type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import { startSeededEmulator } from "./support/seeded-emulator.ts";
 
 void describe("the emulator's control plane, scenarios and mailbox", () => {
   let emu: RunningEmulator;
@@ -17,14 +15,7 @@ void describe("the emulator's control plane, scenarios and mailbox", () => {
     client().request(method, pathname, { json });
 
   before(async () => {
-    emu = await startEmulator({
-      dataDir: await mkdtemp(path.join(os.tmpdir(), "pc-emu-control-")),
-      port: 0,
-      host: "127.0.0.1",
-    });
-    const seeded = emu.seedDemo();
-    assert.ok(seeded);
-    seed = seeded;
+    ({ emu, seed } = await startSeededEmulator("emu-control"));
     pcToken = await client().token(seed, "https://api.partnercenter.microsoft.com/.default");
   });
   after(async () => {

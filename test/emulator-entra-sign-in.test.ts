@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { emulatorBrowser, type PageResponse } from "./support/emulator-browser.ts";
 import { emulatorClient } from "./support/emulator-client.ts";
-import { startEmulator, type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import { type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import { startSeededEmulator } from "./support/seeded-emulator.ts";
 
 const REDIRECT = "http://localhost/callback";
 const claimsOf = (jwt: unknown) =>
@@ -18,14 +16,7 @@ void describe("signing people in through the emulated Entra ID (auth code + PKCE
   const client = () => emulatorClient(emu);
 
   before(async () => {
-    emu = await startEmulator({
-      dataDir: await mkdtemp(path.join(os.tmpdir(), "pc-emu-entra-")),
-      port: 0,
-      host: "127.0.0.1",
-    });
-    const seeded = emu.seedDemo();
-    assert.ok(seeded);
-    seed = seeded;
+    ({ emu, seed } = await startSeededEmulator("emu-entra"));
     const added = await client().request("POST", `/_emulator/apps/${seed.clientId}/redirect-uris`, {
       json: { uri: REDIRECT },
     });

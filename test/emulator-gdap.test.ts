@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { openSignedIn } from "./support/admin-center-sign-in.ts";
 import { emulatorBrowser } from "./support/emulator-browser.ts";
 import { emulatorClient, type EmulatorResponse } from "./support/emulator-client.ts";
-import { startEmulator, type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import { type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import { startSeededEmulator } from "./support/seeded-emulator.ts";
 
 const GLOBAL_READER = "f2ef992c-3afb-46b9-b7cf-a126ee74c451";
 const HELPDESK = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
@@ -29,14 +27,7 @@ void describe("GDAP in the emulated Microsoft Graph, approved in the customer's 
   let n = 0;
 
   before(async () => {
-    emu = await startEmulator({
-      dataDir: await mkdtemp(path.join(os.tmpdir(), "pc-emu-gdap-")),
-      port: 0,
-      host: "127.0.0.1",
-    });
-    const seeded = emu.seedDemo();
-    assert.ok(seeded);
-    seed = seeded;
+    ({ emu, seed } = await startSeededEmulator("emu-gdap"));
     const res = await emulatorClient(emu).request("POST", `/${seed.tenantId}/oauth2/v2.0/token`, {
       form: {
         grant_type: "password",

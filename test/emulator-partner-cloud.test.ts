@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { emulatorClient } from "./support/emulator-client.ts";
-import { startEmulator, type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import { type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import { startSeededEmulator } from "./support/seeded-emulator.ts";
 
 type Res = { status: number; body: Record<string, unknown> };
 
@@ -13,14 +11,7 @@ void describe("the emulated partner cloud (API v2)", () => {
   let seed: DemoSeed;
 
   before(async () => {
-    emu = await startEmulator({
-      dataDir: await mkdtemp(path.join(os.tmpdir(), "pc-emu-pc-")),
-      port: 0,
-      host: "127.0.0.1",
-    });
-    const seeded = emu.seedDemo();
-    assert.ok(seeded);
-    seed = seeded;
+    ({ emu, seed } = await startSeededEmulator("emu-pc"));
   });
   after(async () => {
     await emu.close();

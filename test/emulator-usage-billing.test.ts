@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
 import https from "node:https";
-import os from "node:os";
-import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { after, before, describe, test } from "node:test";
 import { emulatorClient } from "./support/emulator-client.ts";
-import { startEmulator, type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import { type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import { startSeededEmulator } from "./support/seeded-emulator.ts";
 
 type Raw = { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer };
 type Row = Record<string, unknown>;
@@ -145,14 +143,7 @@ void describe("the emulated Azure usage: Partner Center invoices and line items,
   }
 
   before(async () => {
-    emu = await startEmulator({
-      dataDir: await mkdtemp(path.join(os.tmpdir(), "pc-emu-usage-")),
-      port: 0,
-      host: "127.0.0.1",
-    });
-    const seeded = emu.seedDemo();
-    assert.ok(seeded);
-    seed = seeded;
+    ({ emu, seed } = await startSeededEmulator("emu-usage"));
     const client = emulatorClient(emu);
     appToken = await client.token(seed, "https://api.partnercenter.microsoft.com/.default");
     graphToken = await client.token(seed, "https://graph.microsoft.com/.default");

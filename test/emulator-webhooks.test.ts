@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
 import { randomUUID, verify } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
 import http from "node:http";
-import os from "node:os";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { emulatorClient } from "./support/emulator-client.ts";
-import { startEmulator, type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import { type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import { startSeededEmulator } from "./support/seeded-emulator.ts";
 
 type Received = { body: string; headers: http.IncomingHttpHeaders };
 
@@ -48,14 +46,7 @@ void describe("the emulated Partner Center's webhooks", () => {
     await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
     const address = receiver.address();
     receiverUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/partner-center-events`;
-    emu = await startEmulator({
-      dataDir: await mkdtemp(path.join(os.tmpdir(), "pc-emu-webhooks-")),
-      port: 0,
-      host: "127.0.0.1",
-    });
-    const seeded = emu.seedDemo();
-    assert.ok(seeded);
-    seed = seeded;
+    ({ emu, seed } = await startSeededEmulator("emu-webhooks"));
     token = await emulatorClient(emu).token(seed, "https://api.partnercenter.microsoft.com/.default");
   });
   after(async () => {

@@ -7,6 +7,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { emulatorClient } from "./support/emulator-client.ts";
 import { startEmulator, type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import { startSeededEmulator } from "./support/seeded-emulator.ts";
 
 type Probe =
   { ok: true; token: string; expiresOnTimestamp: number } | { ok: false; name: string; message: string };
@@ -21,14 +22,7 @@ void describe("the emulator with Microsoft's own SDKs", () => {
   };
 
   before(async () => {
-    emu = await startEmulator({
-      dataDir: await mkdtemp(path.join(os.tmpdir(), "pc-emu-")),
-      port: 0,
-      host: "127.0.0.1",
-    });
-    const seeded = emu.seedDemo();
-    assert.ok(seeded);
-    seed = seeded;
+    ({ emu, seed } = await startSeededEmulator("emu"));
     connection = emulatorClient(emu);
   });
   after(async () => {

@@ -1,14 +1,12 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { mkdtemp, readFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+import { readFile } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { PolicyClient } from "@azure/arm-policy";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { ClientSecretCredential } from "@azure/identity";
-import { startEmulator, type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import { type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
 import {
   armErrorOf,
   createAzureResources,
@@ -25,6 +23,7 @@ import { createHttpClient } from "../src/integrations/http/index.ts";
 import { systemClock } from "../src/platform/clock.ts";
 import type { Result } from "../src/platform/result.ts";
 import { emulatorClient } from "./support/emulator-client.ts";
+import { startSeededEmulator } from "./support/seeded-emulator.ts";
 
 void describe("the Azure Resource Manager adapter against the emulator", () => {
   let emu: RunningEmulator;
@@ -68,14 +67,7 @@ void describe("the Azure Resource Manager adapter against the emulator", () => {
   };
 
   before(async () => {
-    emu = await startEmulator({
-      dataDir: await mkdtemp(path.join(os.tmpdir(), "pc-int-arm-")),
-      port: 0,
-      host: "127.0.0.1",
-    });
-    const seeded = emu.seedDemo();
-    assert.ok(seeded);
-    seed = seeded;
+    ({ emu, seed } = await startSeededEmulator("int-arm"));
     ca = await readFile(emu.caPath, "utf8");
     tokens = createEntraTokenSource({
       http: createHttpClient({ baseUrl: emu.baseUrl, ca }),

@@ -1,13 +1,10 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { emulatorClient } from "./support/emulator-client.ts";
-import { startEmulator, type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import { type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
 import {
   createEntraTokenSource,
   microsoftResources,
@@ -16,6 +13,7 @@ import {
 } from "../src/integrations/entra/index.ts";
 import { createHttpClient, type HttpClient } from "../src/integrations/http/index.ts";
 import { systemClock } from "../src/platform/clock.ts";
+import { startSeededEmulator } from "./support/seeded-emulator.ts";
 
 const partnerCenter = microsoftResources.partnerCenter;
 const tokenRoute = "POST /:tenant/oauth2/v2.0/token";
@@ -27,14 +25,7 @@ void describe("Entra ID token source against the emulator", () => {
   const logLines: string[] = [];
 
   before(async () => {
-    emu = await startEmulator({
-      dataDir: await mkdtemp(path.join(os.tmpdir(), "pc-int-entra-")),
-      port: 0,
-      host: "127.0.0.1",
-    });
-    const seeded = emu.seedDemo();
-    assert.ok(seeded);
-    seed = seeded;
+    ({ emu, seed } = await startSeededEmulator("int-entra"));
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
         logLines.push(chunk.toString("utf8"));

@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { mkdtemp, readFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+import { readFile } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
-import { startEmulator, type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import { type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
 import {
   createEntraTokenSource,
   microsoftResources,
@@ -24,6 +22,7 @@ import type { Result } from "../src/platform/result.ts";
 import { openSignedIn } from "./support/admin-center-sign-in.ts";
 import { emulatorBrowser } from "./support/emulator-browser.ts";
 import { emulatorClient } from "./support/emulator-client.ts";
+import { startSeededEmulator } from "./support/seeded-emulator.ts";
 
 const GLOBAL_READER = "f2ef992c-3afb-46b9-b7cf-a126ee74c451";
 const HELPDESK = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
@@ -91,14 +90,7 @@ void describe("the Microsoft Graph adapter against the emulator", () => {
   });
 
   before(async () => {
-    emu = await startEmulator({
-      dataDir: await mkdtemp(path.join(os.tmpdir(), "pc-int-graph-")),
-      port: 0,
-      host: "127.0.0.1",
-    });
-    const seeded = emu.seedDemo();
-    assert.ok(seeded);
-    seed = seeded;
+    ({ emu, seed } = await startSeededEmulator("int-graph"));
     ca = await readFile(emu.caPath, "utf8");
     tokens = createEntraTokenSource({
       http: createHttpClient({ baseUrl: emu.baseUrl, ca }),

@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { mkdtemp, readFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+import { readFile } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
-import { startEmulator, type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import { type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
 import {
   createEntraTokenSource,
   microsoftResources,
@@ -21,6 +19,7 @@ import {
 import { systemClock } from "../src/platform/clock.ts";
 import type { Result } from "../src/platform/result.ts";
 import { emulatorClient } from "./support/emulator-client.ts";
+import { startSeededEmulator } from "./support/seeded-emulator.ts";
 
 type Sent = { method: string; url: string; status: number | null; at: number };
 
@@ -108,14 +107,7 @@ void describe("the Partner Center adapter against the emulator", () => {
   };
 
   before(async () => {
-    emu = await startEmulator({
-      dataDir: await mkdtemp(path.join(os.tmpdir(), "pc-int-pcenter-")),
-      port: 0,
-      host: "127.0.0.1",
-    });
-    const seeded = emu.seedDemo();
-    assert.ok(seeded);
-    seed = seeded;
+    ({ emu, seed } = await startSeededEmulator("int-pcenter"));
     ca = await readFile(emu.caPath, "utf8");
     // The partner's administrator signs in once; the token source keeps the refresh token (secure application model).
     const signIn = await emulatorClient(emu).request("POST", `/${seed.tenantId}/oauth2/v2.0/token`, {

@@ -1,13 +1,10 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { Writable } from "node:stream";
 import { after, afterEach, before, describe, test } from "node:test";
 import pino from "pino";
 import { emulatorClient } from "./support/emulator-client.ts";
-import { startEmulator, type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
+import { type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
 import { createHttpClient, type HttpClient } from "../src/integrations/http/index.ts";
 import {
   createPartnerCloudClient,
@@ -15,6 +12,7 @@ import {
   type PartnerCloudSession,
 } from "../src/integrations/partner-cloud/index.ts";
 import { systemClock } from "../src/platform/clock.ts";
+import { startSeededEmulator } from "./support/seeded-emulator.ts";
 
 void describe("partner cloud adapter against the emulator", () => {
   let emu: RunningEmulator;
@@ -25,14 +23,7 @@ void describe("partner cloud adapter against the emulator", () => {
   const waits: number[] = [];
 
   before(async () => {
-    emu = await startEmulator({
-      dataDir: await mkdtemp(path.join(os.tmpdir(), "pc-int-cloud-")),
-      port: 0,
-      host: "127.0.0.1",
-    });
-    const seeded = emu.seedDemo();
-    assert.ok(seeded);
-    seed = seeded;
+    ({ emu, seed } = await startSeededEmulator("int-cloud"));
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
         logLines.push(chunk.toString("utf8"));

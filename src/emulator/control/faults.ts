@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { mulberry32 } from "../usage/seeded-random.ts";
 import { latencyProfiles } from "./latency-profiles.ts";
 
 /**
@@ -30,18 +31,6 @@ const Profile = z.object({
   timeFactor: z.number().min(1).max(1_000_000).default(1),
   seed: z.number().int().default(1),
 });
-
-/** A small deterministic generator (mulberry32), so a seed replays the same faults. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function faultBody(req: FastifyRequest, status: number, retryAfter: number) {
   const url = req.routeOptions.url ?? "";
@@ -109,7 +98,7 @@ export function installFaults(app: FastifyInstance) {
       return reply
         .code(400)
         .send({ error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
-    rules.push({ ...parsed.data, used: 0, rng: seeded(parsed.data.seed) });
+    rules.push({ ...parsed.data, used: 0, rng: mulberry32(parsed.data.seed) });
     return reply.code(201).send(parsed.data);
   });
   // A latency profile replaces every latency rule with Microsoft-like delays divided by `timeFactor`, for good.
@@ -131,7 +120,7 @@ export function installFaults(app: FastifyInstance) {
         times: 1_000_000,
         seed: seed + i,
       });
-      rules.push({ ...rule, used: 0, rng: seeded(rule.seed) });
+      rules.push({ ...rule, used: 0, rng: mulberry32(rule.seed) });
     });
     return reply.code(201).send({ profile, timeFactor, routes: ranges.length });
   });

@@ -1,0 +1,26 @@
+import assert from "node:assert/strict";
+import { mkdtemp } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import {
+  startEmulator,
+  type DemoSeed,
+  type EmulatorOptions,
+  type RunningEmulator,
+} from "../../src/emulator/index.ts";
+
+/** A fresh emulator on a free port in its own temporary folder, with the demo partner seeded. */
+export async function startSeededEmulator(
+  name: string,
+  options: Omit<Partial<EmulatorOptions>, "dataDir" | "port" | "host"> = {},
+): Promise<{ emu: RunningEmulator; seed: DemoSeed }> {
+  const emu = await startEmulator({
+    ...options,
+    dataDir: await mkdtemp(path.join(os.tmpdir(), `pc-${name}-`)),
+    port: 0,
+    host: "127.0.0.1",
+  });
+  const seed = emu.seedDemo();
+  assert.ok(seed, "a new emulator seeds the demo partner");
+  return { emu, seed };
+}
