@@ -10,6 +10,8 @@ import { microsoftResources } from "../src/integrations/entra/index.ts";
 import { connectMicrosoft } from "../src/main/microsoft.ts";
 import { systemClock } from "../src/platform/clock.ts";
 import { parseConfig } from "../src/platform/config.ts";
+import { startSeededEmulator } from "./support/seeded-emulator.ts";
+import { integrationsFor } from "./support/test-integrations.ts";
 
 const log = pino({ level: "silent" });
 const tempDir = (name: string) => mkdtemp(path.join(os.tmpdir(), `pc-ms-${name}-`));
@@ -88,6 +90,25 @@ void describe("connecting Partner Cloud to Microsoft", () => {
         await connection.close();
       }
     } finally {
+      await emu.close();
+    }
+  });
+
+  void test("a customer's own application reads its subscription through ARM; a wrong secret is a sign-in failure", async () => {
+    const { emu, seed } = await startSeededEmulator("ms-customer-app");
+    const { integrations, close } = await integrationsFor(emu, seed, systemClock);
+    try {
+      const own = { tenant: seed.tenantDomain, clientId: seed.clientId, clientSecret: seed.clientSecret };
+      const read = await integrations.customerAzure(own).subscription(seed.subscriptionId);
+      assert.ok(read.ok, JSON.stringify(read));
+      assert.equal(read.value.subscriptionId, seed.subscriptionId);
+      const wrong = await integrations
+        .customerAzure({ ...own, clientSecret: "not-the-secret" })
+        .subscription(seed.subscriptionId);
+      assert.ok(!wrong.ok);
+      assert.equal(wrong.error.code, "azure_sign_in_failed");
+    } finally {
+      close();
       await emu.close();
     }
   });

@@ -19,7 +19,7 @@ import type { Logger } from "../platform/log.ts";
 import { loadSecretBox, type SecretBox } from "../platform/secrets.ts";
 
 /** Where Microsoft and the partner cloud are, and who the partner's application is. */
-type Endpoints = {
+export type MicrosoftEndpoints = {
   readonly loginUrl: string;
   readonly partnerCenterUrl: string;
   readonly graphUrl: string;
@@ -38,8 +38,14 @@ export type Integrations = {
   readonly partnerCenter: PartnerCenter;
   readonly graph: Graph;
   readonly partnerCloud: PartnerCloud;
-  /** Azure Resource Manager acting in one customer's tenant. */
+  /** Azure Resource Manager acting in one customer's tenant as Partner Cloud's application. */
   readonly azureResources: (customerTenantId: string) => AzureResources;
+  /** Azure Resource Manager acting with a customer's own application (a provider that uses an existing account). */
+  readonly customerAzure: (credentials: {
+    tenant: string;
+    clientId: string;
+    clientSecret: string;
+  }) => AzureResources;
   readonly partnerTenantId: string;
   readonly clientId: string;
 };
@@ -142,7 +148,7 @@ export async function connectMicrosoft(
   const ms = config.microsoft;
   const configured = [ms.loginUrl, ms.partnerCenterUrl, ms.graphUrl, ms.armUrl, config.partnerCloud.url];
   let emulator: RunningEmulator | null = null;
-  let endpoints: Endpoints;
+  let endpoints: MicrosoftEndpoints;
   if (configured.every((u) => u !== undefined) && ms.partnerTenantId && ms.clientId && ms.clientSecret) {
     endpoints = {
       loginUrl: ms.loginUrl ?? "",
@@ -190,14 +196,40 @@ export async function connectMicrosoft(
     };
   }
 
+  const { integrations, close: closeClients } = createIntegrations(endpoints, deps);
+  const probe = await integrations.tokens.appToken(
+    endpoints.partnerTenantId,
+    microsoftResources.partnerCenter,
+  );
+  if (!probe.ok)
+    deps.log.warn({ code: probe.error.code }, `Microsoft sign-in failed: ${probe.error.message}`);
+  const running = emulator;
+  return {
+    integrations,
+    describe: running
+      ? `Microsoft: the embedded emulator at ${running.baseUrl} (partner tenant ${endpoints.partnerTenantId}; mailbox ${running.baseUrl}/mailbox)`
+      : `Microsoft: ${endpoints.loginUrl} (partner tenant ${endpoints.partnerTenantId})`,
+    async close() {
+      closeClients();
+      if (running) await running.close();
+    },
+  };
+}
+
+/** Our adapters for the given endpoints and partner application; `close` ends their connections. */
+export function createIntegrations(
+  endpoints: MicrosoftEndpoints,
+  deps: { clock: Clock; log?: Logger },
+): { integrations: Integrations; close: () => void } {
   const clients: HttpClient[] = [];
   const client = (baseUrl: string) => {
-    const c = createHttpClient({ baseUrl, ca: endpoints.ca, log: deps.log });
+    const c = createHttpClient({ baseUrl, ca: endpoints.ca, ...(deps.log ? { log: deps.log } : {}) });
     clients.push(c);
     return c;
   };
+  const login = client(endpoints.loginUrl);
   const tokens = createEntraTokenSource({
-    http: client(endpoints.loginUrl),
+    http: login,
     partnerTenantId: endpoints.partnerTenantId,
     clientId: endpoints.clientId,
     clientSecret: endpoints.clientSecret,
@@ -228,21 +260,27 @@ export async function connectMicrosoft(
         tenantId: customerTenantId,
         clock: deps.clock,
       }),
+    customerAzure: ({ tenant, clientId, clientSecret }) =>
+      createAzureResources({
+        endpoint: endpoints.armUrl,
+        ca: endpoints.ca,
+        tokens: createEntraTokenSource({
+          http: login,
+          partnerTenantId: tenant,
+          clientId,
+          clientSecret,
+          clock: deps.clock,
+        }),
+        tenantId: tenant,
+        clock: deps.clock,
+      }),
     partnerTenantId: endpoints.partnerTenantId,
     clientId: endpoints.clientId,
   };
-  const probe = await tokens.appToken(endpoints.partnerTenantId, microsoftResources.partnerCenter);
-  if (!probe.ok)
-    deps.log.warn({ code: probe.error.code }, `Microsoft sign-in failed: ${probe.error.message}`);
-  const running = emulator;
   return {
     integrations,
-    describe: running
-      ? `Microsoft: the embedded emulator at ${running.baseUrl} (partner tenant ${endpoints.partnerTenantId}; mailbox ${running.baseUrl}/mailbox)`
-      : `Microsoft: ${endpoints.loginUrl} (partner tenant ${endpoints.partnerTenantId})`,
-    async close() {
+    close() {
       for (const c of clients) c.close();
-      if (running) await running.close();
     },
   };
 }

@@ -20,9 +20,9 @@ export async function run(
 ): Promise<{ stop(): Promise<void>; url: string | null }> {
   const log = createLogger(config, opts.http ? "server" : "worker");
   const database = await openDatabase(databaseOptions(config));
-  const modules = createModules(database, config);
-  const mail = await createMailer(config);
   const microsoft = await connectMicrosoft(config, { embedded: opts.embedded, clock: systemClock, log });
+  const modules = createModules(database, config, systemClock, microsoft.integrations);
+  const mail = await createMailer(config);
   const stops: (() => Promise<void>)[] = [];
 
   if (opts.demo) {

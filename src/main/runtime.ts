@@ -11,6 +11,7 @@ import { systemClock, type Clock } from "../platform/clock.ts";
 import type { Config } from "../platform/config.ts";
 import { openDatabase, type Database, type DatabaseOptions } from "../platform/db/open-database.ts";
 import { loggerOptions } from "../platform/log.ts";
+import type { Integrations } from "./microsoft.ts";
 
 export const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/web");
 
@@ -20,8 +21,16 @@ export function databaseOptions(config: Config): DatabaseOptions {
     : { kind: "pglite", dataDir: config.dataDir };
 }
 
-/** The modules wired to one database: what both the server and the worker need. */
-export function createModules(database: Database, config: Config, clock: Clock = systemClock) {
+/**
+ * The modules wired to one database: what both the server and the worker need. `integrations` are our ports to
+ * Microsoft and the partner cloud, or null when this process is not connected to them.
+ */
+export function createModules(
+  database: Database,
+  config: Config,
+  clock: Clock = systemClock,
+  integrations: Integrations | null = null,
+) {
   const { db } = database;
   const audit = createAuditLog({ db, clock });
   const notifications = createNotifications({ db, clock });
@@ -46,7 +55,7 @@ export function createModules(database: Database, config: Config, clock: Clock =
     },
     credentials: (email) => tenancy.users.credentialsByEmail(email),
   });
-  return { audit, notifications, tenancy, identity };
+  return { audit, notifications, tenancy, identity, integrations };
 }
 
 export type Modules = ReturnType<typeof createModules>;

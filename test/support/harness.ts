@@ -6,6 +6,7 @@ import { fakeClock } from "../../src/platform/clock.ts";
 import type { Database } from "../../src/platform/db/open-database.ts";
 import { hashPassword } from "../../src/platform/crypto.ts";
 import { createHttpApp, createModules, type Modules } from "../../src/main/runtime.ts";
+import type { Integrations } from "../../src/main/microsoft.ts";
 import type { App } from "../../src/api/context.ts";
 import type { Caller } from "../../src/modules/tenancy/index.ts";
 
@@ -28,7 +29,11 @@ export type Auth =
 export type Harness = Awaited<ReturnType<typeof createHarness>>;
 
 /** The real API on a real database, driven in-process with inject(); time is a fake clock. */
-export async function createHarness(database: Database, env: Record<string, string> = {}) {
+export async function createHarness(
+  database: Database,
+  env: Record<string, string> = {},
+  opts: { integrations?: Integrations } = {},
+) {
   const mailboxDir = await mkdtemp(path.join(os.tmpdir(), "pc-mailbox-"));
   const clock = fakeClock(new Date("2026-11-02T09:00:00Z"));
   const config: Config = parseConfig({
@@ -36,7 +41,7 @@ export async function createHarness(database: Database, env: Record<string, stri
     PUBLIC_URL: "http://localhost:8080",
     ...env,
   });
-  const modules: Modules = createModules(database, config, clock);
+  const modules: Modules = createModules(database, config, clock, opts.integrations ?? null);
   const app: App = await createHttpApp(database, modules, config, { clock, mailboxDir, log: false });
   const cookieName = "__Host-pc_session";
 
