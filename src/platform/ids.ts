@@ -11,6 +11,11 @@ export const idPrefixes = {
   apiToken: "tok",
   audit: "aud",
   mail: "mail",
+  billingAccount: "ba",
+  termsAcceptance: "tac",
+  workflowRun: "wf",
+  provider: "prv",
+  shutdownRequest: "sdr",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -1,0 +1,81 @@
+import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { ts } from "../../platform/db/columns.ts";
+
+/**
+ * One run of a versioned workflow. The row is the run's whole state: which step it is on, which attempt, when it is
+ * next due (`next_at`, a durable timer), who holds it (`lease_*`) and why it waits or is stuck. Workers claim due rows
+ * with `FOR UPDATE SKIP LOCKED` and a lease; `lease_token` grows on every claim and fences a late writer out.
+ */
+export const workflowRuns = pgTable(
+  "workflow_runs",
+  {
+    id: text("id").primaryKey(),
+    workflow: text("workflow").notNull(),
+    version: integer("version").notNull(),
+    /** One run per key: starting again with the same key returns this run. */
+    key: text("key").notNull(),
+    /** What the run is about, e.g. `{ "type": "provider", "id": "prv_…" }`, so observers can find their own runs. */
+    subject: jsonb("subject").$type<Record<string, string>>().notNull(),
+    input: jsonb("input").$type<unknown>().notNull(),
+    /** queued · running · compensating · succeeded · failed · stuck · cancelled */
+    state: text("state").notNull(),
+    stepIndex: integer("step_index").notNull().default(0),
+    stepId: text("step_id"),
+    attempt: integer("attempt").notNull().default(0),
+    stepStartedAt: ts("step_started_at"),
+    stepDeadlineAt: ts("step_deadline_at"),
+    nextAt: ts("next_at"),
+    waitingFor: text("waiting_for"),
+    reason: text("reason"),
+    lastError: text("last_error"),
+    errorCode: text("error_code"),
+    cancelReason: text("cancel_reason"),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: ts("lease_until"),
+    leaseToken: integer("lease_token").notNull().default(0),
+    eventSeq: integer("event_seq").notNull().default(0),
+    createdAt: ts("created_at").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+    finishedAt: ts("finished_at"),
+  },
+  (t) => [
+    uniqueIndex("workflow_runs_key_idx").on(t.workflow, t.key),
+    index("workflow_runs_due_idx").on(t.state, t.nextAt),
+  ],
+);
+
+/** A step's saved output, written in the same transaction that marks the step done; `undone_at` after compensation. */
+export const workflowSteps = pgTable(
+  "workflow_steps",
+  {
+    runId: text("run_id")
+      .notNull()
+      .references(() => workflowRuns.id),
+    stepId: text("step_id").notNull(),
+    stepIndex: integer("step_index").notNull(),
+    output: jsonb("output").$type<unknown>(),
+    attempts: integer("attempts").notNull(),
+    completedAt: ts("completed_at").notNull(),
+    undoneAt: ts("undone_at"),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.stepId] })],
+);
+
+/** Every transition of a run, in order (`seq` per run), for progress, history and audit. Append-only. */
+export const workflowEvents = pgTable(
+  "workflow_events",
+  {
+    runId: text("run_id")
+      .notNull()
+      .references(() => workflowRuns.id),
+    seq: integer("seq").notNull(),
+    at: ts("at").notNull(),
+    type: text("type").notNull(),
+    state: text("state").notNull(),
+    stepId: text("step_id"),
+    attempt: integer("attempt"),
+    reason: text("reason"),
+    details: jsonb("details").$type<Record<string, unknown>>(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.seq] })],
+);
