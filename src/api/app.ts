@@ -12,6 +12,7 @@ import type { ApiDeps, App } from "./context.ts";
 import { handleError, routeNotFound, sendError } from "./http-errors.ts";
 import { createMetrics } from "./metrics.ts";
 import { auditRoutes } from "./routes/audit-routes.ts";
+import { billingAccountRoutes } from "./routes/billing-account-routes.ts";
 import { costCenterRoutes } from "./routes/cost-center-routes.ts";
 import { invitationRoutes } from "./routes/invitation-routes.ts";
 import { mailboxRoutes } from "./routes/mailbox-routes.ts";
@@ -19,6 +20,7 @@ import { meRoutes } from "./routes/me-routes.ts";
 import { organizationRoutes } from "./routes/organization-routes.ts";
 import { sessionRoutes } from "./routes/session-routes.ts";
 import { systemRoutes } from "./routes/system-routes.ts";
+import { termsRoutes } from "./routes/terms-routes.ts";
 import { userRoutes } from "./routes/user-routes.ts";
 import { workspaceRoutes } from "./routes/workspace-routes.ts";
 
@@ -108,6 +110,8 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   userRoutes(app, deps);
   invitationRoutes(app, deps);
   auditRoutes(app, deps);
+  billingAccountRoutes(app, deps);
+  termsRoutes(app, deps);
   mailboxRoutes(app, deps);
 
   const webRoot = options.webRoot;

@@ -9,6 +9,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Config } from "../platform/config.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { AuditLog } from "../modules/audit/index.ts";
+import type { BillingAccounts } from "../modules/billing-accounts/index.ts";
 import type { Identity, SessionInfo } from "../modules/identity/index.ts";
 import type { Caller, Tenancy } from "../modules/tenancy/index.ts";
 
@@ -33,6 +34,7 @@ export type ApiDeps = {
   readonly tenancy: Tenancy;
   readonly identity: Identity;
   readonly audit: AuditLog;
+  readonly billingAccounts: BillingAccounts;
   /** Where the embedded mailbox keeps captured mail, when it is on. */
   readonly mailboxDir: string | null;
   readonly ready: () => Promise<boolean>;

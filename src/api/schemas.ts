@@ -33,6 +33,8 @@ const examples: Record<IdKind, string> = {
   apiToken: "tok_…",
   audit: "aud_…",
   mail: "mail_…",
+  billingAccount: "ba_…",
+  termsAcceptance: "tac_…",
 };
 
 export const id = (kind: IdKind, field: string) =>

@@ -4,6 +4,7 @@ import { buildApp, logSerializers } from "../api/app.ts";
 import type { App } from "../api/context.ts";
 import { createSmtpMailer, startCapturedMailbox, type Mailer } from "../integrations/mail/index.ts";
 import { createAuditLog } from "../modules/audit/index.ts";
+import { createBillingAccounts } from "../modules/billing-accounts/index.ts";
 import { createIdentity } from "../modules/identity/index.ts";
 import { createNotifications } from "../modules/notifications/index.ts";
 import { createTenancy } from "../modules/tenancy/index.ts";
@@ -11,6 +12,7 @@ import { systemClock, type Clock } from "../platform/clock.ts";
 import type { Config } from "../platform/config.ts";
 import { openDatabase, type Database, type DatabaseOptions } from "../platform/db/open-database.ts";
 import { loggerOptions } from "../platform/log.ts";
+import { loadSecretBox, type SecretBox } from "../platform/secrets.ts";
 import type { Integrations } from "./microsoft.ts";
 
 export const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/web");
@@ -55,7 +57,17 @@ export function createModules(
     },
     credentials: (email) => tenancy.users.credentialsByEmail(email),
   });
-  return { audit, notifications, tenancy, identity, integrations };
+  let secretBox: SecretBox | undefined;
+  const billingAccounts = createBillingAccounts({
+    db,
+    audit,
+    clock,
+    partnerCloud: integrations ? integrations.partnerCloud : null,
+    // Loaded on first use: only connecting a partner cloud account needs the key.
+    secrets: () => (secretBox ??= loadSecretBox(config).box),
+    costCenters: tenancy.costCenters,
+  });
+  return { audit, notifications, tenancy, identity, integrations, billingAccounts };
 }
 
 export type Modules = ReturnType<typeof createModules>;
@@ -73,6 +85,7 @@ export async function createHttpApp(
       tenancy: modules.tenancy,
       identity: modules.identity,
       audit: modules.audit,
+      billingAccounts: modules.billingAccounts,
       mailboxDir: opts.mailboxDir,
       ready: async () => (await database.query("SELECT 1 AS ok")).rows.length === 1,
     },
