@@ -18,6 +18,7 @@ import { invitationRoutes } from "./routes/invitation-routes.ts";
 import { mailboxRoutes } from "./routes/mailbox-routes.ts";
 import { meRoutes } from "./routes/me-routes.ts";
 import { organizationRoutes } from "./routes/organization-routes.ts";
+import { providerRoutes } from "./routes/provider-routes.ts";
 import { sessionRoutes } from "./routes/session-routes.ts";
 import { systemRoutes } from "./routes/system-routes.ts";
 import { termsRoutes } from "./routes/terms-routes.ts";
@@ -112,6 +113,7 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   auditRoutes(app, deps);
   billingAccountRoutes(app, deps);
   termsRoutes(app, deps);
+  providerRoutes(app, deps);
   mailboxRoutes(app, deps);
 
   const webRoot = options.webRoot;

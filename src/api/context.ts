@@ -11,6 +11,7 @@ import type { Clock } from "../platform/clock.ts";
 import type { AuditLog } from "../modules/audit/index.ts";
 import type { BillingAccounts } from "../modules/billing-accounts/index.ts";
 import type { Identity, SessionInfo } from "../modules/identity/index.ts";
+import type { Providers } from "../modules/providers/index.ts";
 import type { Caller, Tenancy } from "../modules/tenancy/index.ts";
 
 export type AuthMode = "public" | "user" | "operator";
@@ -35,6 +36,7 @@ export type ApiDeps = {
   readonly identity: Identity;
   readonly audit: AuditLog;
   readonly billingAccounts: BillingAccounts;
+  readonly providers: Providers;
   /** Where the embedded mailbox keeps captured mail, when it is on. */
   readonly mailboxDir: string | null;
   readonly ready: () => Promise<boolean>;

@@ -47,6 +47,18 @@ const statusOf: Record<string, number> = {
   ineligible_reseller: 422,
   ineligible_not_billable: 422,
   ineligible_inactive: 422,
+  option_not_available_yet: 409,
+  provider_deleting: 409,
+  provider_tenant_not_found: 422,
+  provider_client_id_not_found: 422,
+  provider_client_secret_rejected: 422,
+  provider_credentials_rejected: 422,
+  provider_subscription_not_found: 422,
+  provider_subscription_access_denied: 422,
+  provider_subscription_disabled: 422,
+  provider_secret_unreadable: 422,
+  microsoft_not_connected: 503,
+  microsoft_unavailable: 503,
   internal: 500,
 };
 

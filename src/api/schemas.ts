@@ -35,6 +35,8 @@ const examples: Record<IdKind, string> = {
   mail: "mail_…",
   billingAccount: "ba_…",
   termsAcceptance: "tac_…",
+  provider: "prv_…",
+  shutdownRequest: "sdr_…",
 };
 
 export const id = (kind: IdKind, field: string) =>

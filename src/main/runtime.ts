@@ -7,6 +7,7 @@ import { createAuditLog } from "../modules/audit/index.ts";
 import { createBillingAccounts } from "../modules/billing-accounts/index.ts";
 import { createIdentity } from "../modules/identity/index.ts";
 import { createNotifications } from "../modules/notifications/index.ts";
+import { createProviders } from "../modules/providers/index.ts";
 import { createTenancy } from "../modules/tenancy/index.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
 import type { Config } from "../platform/config.ts";
@@ -67,7 +68,16 @@ export function createModules(
     secrets: () => (secretBox ??= loadSecretBox(config).box),
     costCenters: tenancy.costCenters,
   });
-  return { audit, notifications, tenancy, identity, integrations, billingAccounts };
+  const providers = createProviders({
+    db,
+    audit,
+    clock,
+    workspaces: tenancy.workspaces,
+    customerAzure: integrations ? integrations.customerAzure : null,
+    // Loaded on first use: only storing or reading a provider's client secret needs the key.
+    secrets: () => (secretBox ??= loadSecretBox(config).box),
+  });
+  return { audit, notifications, tenancy, identity, integrations, providers, billingAccounts };
 }
 
 export type Modules = ReturnType<typeof createModules>;
@@ -86,6 +96,7 @@ export async function createHttpApp(
       identity: modules.identity,
       audit: modules.audit,
       billingAccounts: modules.billingAccounts,
+      providers: modules.providers,
       mailboxDir: opts.mailboxDir,
       ready: async () => (await database.query("SELECT 1 AS ok")).rows.length === 1,
     },
