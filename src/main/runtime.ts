@@ -13,6 +13,7 @@ import { systemClock, type Clock } from "../platform/clock.ts";
 import type { Config } from "../platform/config.ts";
 import { openDatabase, type Database, type DatabaseOptions } from "../platform/db/open-database.ts";
 import { loggerOptions } from "../platform/log.ts";
+import type { DestinationStream } from "pino";
 import { loadSecretBox, type SecretBox } from "../platform/secrets.ts";
 import type { Integrations } from "./microsoft.ts";
 
@@ -86,7 +87,13 @@ export async function createHttpApp(
   database: Database,
   modules: Modules,
   config: Config,
-  opts: { clock?: Clock; mailboxDir: string | null; log: boolean },
+  opts: {
+    clock?: Clock;
+    mailboxDir: string | null;
+    log: boolean;
+    /** Where log lines go instead of standard output (tests read them back). */
+    logStream?: DestinationStream;
+  },
 ): Promise<App> {
   return buildApp(
     {
@@ -101,7 +108,13 @@ export async function createHttpApp(
       ready: async () => (await database.query("SELECT 1 AS ok")).rows.length === 1,
     },
     {
-      logger: opts.log ? { ...loggerOptions(config), serializers: logSerializers } : false,
+      logger: opts.log
+        ? {
+            ...loggerOptions(config),
+            serializers: logSerializers,
+            ...(opts.logStream ? { stream: opts.logStream } : {}),
+          }
+        : false,
       webRoot,
     },
   );

@@ -1,6 +1,7 @@
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import type { DestinationStream } from "pino";
 import { parseConfig, type Config } from "../../src/platform/config.ts";
 import { fakeClock } from "../../src/platform/clock.ts";
 import type { Database } from "../../src/platform/db/open-database.ts";
@@ -32,7 +33,11 @@ export type Harness = Awaited<ReturnType<typeof createHarness>>;
 export async function createHarness(
   database: Database,
   env: Record<string, string> = {},
-  opts: { integrations?: Integrations } = {},
+  opts: {
+    integrations?: Integrations;
+    /** Turns the API's log on (at LOG_LEVEL) and sends its lines here, for tests that read them. */
+    logStream?: DestinationStream;
+  } = {},
 ) {
   const mailboxDir = await mkdtemp(path.join(os.tmpdir(), "pc-mailbox-"));
   const clock = fakeClock(new Date("2026-11-02T09:00:00Z"));
@@ -42,7 +47,12 @@ export async function createHarness(
     ...env,
   });
   const modules: Modules = createModules(database, config, clock, opts.integrations ?? null);
-  const app: App = await createHttpApp(database, modules, config, { clock, mailboxDir, log: false });
+  const app: App = await createHttpApp(database, modules, config, {
+    clock,
+    mailboxDir,
+    log: opts.logStream !== undefined,
+    ...(opts.logStream ? { logStream: opts.logStream } : {}),
+  });
   const cookieName = "__Host-pc_session";
 
   async function request(

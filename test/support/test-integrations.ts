@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { DemoSeed, RunningEmulator } from "../../src/emulator/index.ts";
 import { createIntegrations, type Integrations } from "../../src/main/microsoft.ts";
 import type { Clock } from "../../src/platform/clock.ts";
+import type { Logger } from "../../src/platform/log.ts";
 import { emulatorClient } from "./emulator-client.ts";
 
 /**
@@ -12,6 +13,8 @@ export async function integrationsFor(
   emu: RunningEmulator,
   seed: DemoSeed,
   clock: Clock,
+  /** Where the adapters log their requests (tests read the lines back). */
+  log?: Logger,
 ): Promise<{ integrations: Integrations; close: () => void }> {
   const answer = await emulatorClient(emu).request("POST", `/${seed.tenantId}/oauth2/v2.0/token`, {
     form: {
@@ -44,6 +47,6 @@ export async function integrationsFor(
         },
       },
     },
-    { clock },
+    log ? { clock, log } : { clock },
   );
 }
