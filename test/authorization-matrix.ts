@@ -119,6 +119,65 @@ async function disposableWorkspace(w: World, h: Harness, n: number) {
   return ws;
 }
 
+/** A provider of ws1 using the world's Azure account (option 1), checked live against the emulator. */
+async function disposableProvider(w: World, h: Harness, n: number) {
+  if (!w.azure) throw new Error("provider rows need a world with an Azure account (a seeded emulator)");
+  return must(
+    await h.modules.providers.create(w.operator, w.ws1.id, {
+      name: `Matrix provider ${n}`,
+      option: "existing-account",
+      ...w.azure,
+    }),
+  );
+}
+
+/** One provider of ws1 for the rows that read or change it without removing it. */
+const sharedProviders = new WeakMap<World, Promise<{ id: string }>>();
+function sharedProvider(w: World, h: Harness): Promise<{ id: string }> {
+  let p = sharedProviders.get(w);
+  if (!p) {
+    p = disposableProvider(w, h, -1);
+    sharedProviders.set(w, p);
+  }
+  return p;
+}
+
+const providerReaders: Inside[] = ["wsVisitor", "wsAuthor", "wsAdmin", "ccAdmin", "orgAdmin", "operator"];
+
+/** Connects a partner cloud account of the world's emulator to organization A (to a cost center if given). */
+async function connectedAccount(w: World, h: Harness, alias: string, costCenterId?: string) {
+  if (!w.partnerCloud) throw new Error("billing account rows need a world with a partner cloud (a seeded emulator)");
+  const accounts = h.modules.billingAccounts.accounts;
+  const found = must(await accounts.discover(w.operator, w.orgA.id, w.partnerCloud));
+  return must(
+    await accounts.connect(w.operator, w.orgA.id, { ticket: found.ticket, accountAlias: alias, costCenterId }),
+  );
+}
+
+/** PCUK connected to cc1 once, for the rows that read it or accept terms for it. */
+const sharedAccounts = new WeakMap<World, Promise<{ id: string }>>();
+function sharedAccount(w: World, h: Harness): Promise<{ id: string }> {
+  let account = sharedAccounts.get(w);
+  if (!account) {
+    account = connectedAccount(w, h, "PCUK", w.cc1.id);
+    sharedAccounts.set(w, account);
+  }
+  return account;
+}
+
+/** PCCA connected to cc1, connected again whenever a cell has disconnected it. */
+const disposableAccounts = new WeakMap<World, string>();
+async function disposableAccount(w: World, h: Harness): Promise<string> {
+  const known = disposableAccounts.get(w);
+  if (known && (await h.modules.billingAccounts.accounts.accountOf(known))) return known;
+  const { id } = await connectedAccount(w, h, "PCCA", w.cc1.id);
+  disposableAccounts.set(w, id);
+  return id;
+}
+
+const connectors: Inside[] = ["ccAdmin", "otherCcAdmin", "orgAdmin", "operator"];
+const UNKNOWN_TICKET = `pcx_${"A".repeat(43)}`;
+
 const UNKNOWN_INVITE = `pci_${"A".repeat(43)}`;
 
 export const matrix: Record<string, Row> = {
@@ -386,6 +445,153 @@ export const matrix: Record<string, Row> = {
   },
   listAllAuditEvents: {
     request: () => ({ method: "GET", url: "/api/v1/audit-events" }),
+    expect: rule("GET", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  discoverBillingAccounts: {
+    request: (w) => ({
+      method: "POST",
+      url: `/api/v1/organizations/${w.orgA.id}/billing-accounts/discover`,
+      body: w.partnerCloud,
+    }),
+    expect: rule("POST", connectors),
+  },
+  connectBillingAccount: {
+    // An unknown ticket: whoever may connect to cc1 gets past the role check and is told the ticket is gone.
+    request: (w) => ({
+      method: "POST",
+      url: `/api/v1/organizations/${w.orgA.id}/billing-accounts`,
+      body: { ticket: UNKNOWN_TICKET, accountAlias: "PCLD", costCenterId: w.cc1.id },
+    }),
+    expect: rule("POST", [], { ccAdmin: "gone", orgAdmin: "gone", operator: "gone" }),
+  },
+  listBillingAccounts: {
+    request: (w) => ({ method: "GET", url: `/api/v1/organizations/${w.orgA.id}/billing-accounts` }),
+    expect: rule("GET", connectors),
+  },
+  getBillingAccount: {
+    request: async (w, h) => ({ method: "GET", url: `/api/v1/billing-accounts/${(await sharedAccount(w, h)).id}` }),
+    expect: rule("GET", cc1Admins),
+  },
+  checkBillingAccountEligibility: {
+    request: async (w, h) => ({
+      method: "GET",
+      url: `/api/v1/billing-accounts/${(await sharedAccount(w, h)).id}/eligibility`,
+    }),
+    expect: rule("GET", cc1Admins),
+  },
+  disconnectBillingAccount: {
+    request: async (w, h) => ({ method: "DELETE", url: `/api/v1/billing-accounts/${await disposableAccount(w, h)}` }),
+    expect: rule("DELETE", cc1Admins),
+  },
+  getBillingAccountSettings: {
+    request: () => ({ method: "GET", url: "/api/v1/partner/billing-account-settings" }),
+    expect: rule("GET", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  updateBillingAccountSettings: {
+    request: () => ({
+      method: "PATCH",
+      url: "/api/v1/partner/billing-account-settings",
+      body: { supportedCountries: ["US", "GB", "CA"] },
+    }),
+    expect: rule("PATCH", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  getCurrentTerms: {
+    request: () => ({ method: "GET", url: "/api/v1/terms" }),
+    expect: rule("GET", everyone, { readToken: "ok" }),
+  },
+  publishTermsVersion: {
+    request: (_w, _h, n) => ({
+      method: "POST",
+      url: "/api/v1/terms/partner_terms/versions",
+      body: { body: `The partner's terms, revision ${n}.` },
+    }),
+    expect: rule("POST", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  acceptTerms: {
+    request: async (w, h) => {
+      const current = await h.modules.billingAccounts.terms.current();
+      return {
+        method: "POST",
+        url: `/api/v1/billing-accounts/${(await sharedAccount(w, h)).id}/terms-acceptances`,
+        body: {
+          partnerTermsVersion: current.partnerTerms.version,
+          customerAgreementVersion: current.customerAgreement.version,
+          contact: { firstName: "Ada", lastName: "Lovelace", email: "ada@a.test" },
+        },
+      };
+    },
+    expect: rule("POST", cc1Admins),
+  },
+  listTermsAcceptances: {
+    request: async (w, h) => ({
+      method: "GET",
+      url: `/api/v1/billing-accounts/${(await sharedAccount(w, h)).id}/terms-acceptances`,
+    }),
+    expect: rule("GET", cc1Admins),
+  },
+  listProviderOptions: {
+    request: () => ({ method: "GET", url: "/api/v1/provider-options" }),
+    expect: rule("GET", everyone),
+  },
+  listWorkspaceProviders: {
+    request: (w) => ({ method: "GET", url: `/api/v1/workspaces/${w.ws1.id}/providers` }),
+    expect: rule("GET", providerReaders),
+  },
+  createProvider: {
+    request: (w, _h, n) => ({
+      method: "POST",
+      url: `/api/v1/workspaces/${w.ws1.id}/providers`,
+      body: { name: `Created ${n}`, option: "existing-account", ...w.azure },
+    }),
+    expect: rule("POST", ws1Admins),
+  },
+  listOrganizationProviders: {
+    request: (w) => ({ method: "GET", url: `/api/v1/organizations/${w.orgA.id}/providers` }),
+    expect: rule("GET", ["ccAdmin", "otherCcAdmin", "orgAdmin", "operator"]),
+  },
+  getProvider: {
+    request: async (w, h) => ({ method: "GET", url: `/api/v1/providers/${(await sharedProvider(w, h)).id}` }),
+    expect: rule("GET", providerReaders),
+  },
+  renameProvider: {
+    request: async (w, h) => ({
+      method: "PATCH",
+      url: `/api/v1/providers/${(await sharedProvider(w, h)).id}`,
+      body: { name: "Matrix shared provider" },
+    }),
+    expect: rule("PATCH", ws1Admins),
+  },
+  deleteProvider: {
+    request: async (w, h, n) => ({
+      method: "DELETE",
+      url: `/api/v1/providers/${(await disposableProvider(w, h, n)).id}`,
+    }),
+    expect: rule("DELETE", ws1Admins),
+  },
+  syncProvider: {
+    request: async (w, h) => ({
+      method: "POST",
+      url: `/api/v1/providers/${(await sharedProvider(w, h)).id}/sync`,
+    }),
+    expect: rule("POST", ws1Admins),
+  },
+  listProviderLogs: {
+    request: async (w, h) => ({
+      method: "GET",
+      url: `/api/v1/providers/${(await sharedProvider(w, h)).id}/logs`,
+    }),
+    expect: rule("GET", providerReaders),
+  },
+  requestProviderShutdown: {
+    request: async (w, h) => ({
+      method: "POST",
+      url: `/api/v1/providers/${(await sharedProvider(w, h)).id}/shutdown-requests`,
+      body: { reason: "No longer needed" },
+    }),
+    expect: rule("POST", ws1Admins),
+  },
+  listShutdownRequests: {
+    request: () => ({ method: "GET", url: "/api/v1/shutdown-requests" }),
     expect: rule("GET", ["operator"], { otherOrgAdmin: "forbidden" }),
   },
   listCapturedMail: {

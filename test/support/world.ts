@@ -14,7 +14,13 @@ export const workspaceCast = [
   ["wsAdmin", "admin"],
 ] as const;
 
-export async function createWorld(h: Harness) {
+/** An Azure subscription with an application that may read it (option 1 of a provider), when the test has one. */
+export type AzureAccount = { tenant: string; subscriptionId: string; clientId: string; clientSecret: string };
+
+/** The partner cloud's account administrator, when the test has a partner cloud (a seeded emulator). */
+export type PartnerCloudLogin = { userName: string; password: string };
+
+export async function createWorld(h: Harness, opts: { azure?: AzureAccount; partnerCloud?: PartnerCloudLogin } = {}) {
   const { tenancy, identity } = h.modules;
   const setup = must(
     await tenancy.setup.complete(
@@ -88,6 +94,8 @@ export async function createWorld(h: Harness) {
     ids,
     operator,
     tokens: { read: readToken.secret, revoked: revoked.secret, expiring: expiring.secret },
+    partnerCloud: opts.partnerCloud ?? null,
+    azure: opts.azure ?? null,
   };
 }
 
