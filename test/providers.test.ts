@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
 import { after, before, describe, test } from "node:test";
 import { eq } from "drizzle-orm";
+import pino from "pino";
 import type { DemoSeed, RunningEmulator } from "../src/emulator/index.ts";
 import { providers as providersTable } from "../src/modules/providers/tables.ts";
 import { systemClock } from "../src/platform/clock.ts";
@@ -35,6 +37,8 @@ for (const backend of backends()) {
     let admin: Auth;
     /** Every body the API answered in this file: the client secret must be in none of them. */
     const seen: string[] = [];
+    /** Every line the API and the adapters logged (at trace level). */
+    const logLines: string[] = [];
 
     const call = async (
       auth: Auth,
@@ -64,14 +68,18 @@ for (const backend of backends()) {
 
     before(async () => {
       ({ emu, seed } = await startSeededEmulator(`providers-${backend.name}`));
-      const built = await integrationsFor(emu, seed, systemClock);
+      const sink = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          logLines.push(chunk.toString("utf8"));
+          done();
+        },
+      });
+      const built = await integrationsFor(emu, seed, systemClock, pino({ level: "trace" }, sink));
       closeIntegrations = built.close;
       h = await createHarness(
         await backend.open(),
-        { SECRETS_KEYS: `k1:${KEY}` },
-        {
-          integrations: built.integrations,
-        },
+        { SECRETS_KEYS: `k1:${KEY}`, LOG_LEVEL: "trace" },
+        { integrations: built.integrations, logStream: sink },
       );
       w = await createWorld(h);
       admin = await h.sessionFor(w.ids.orgAdmin);
@@ -108,6 +116,17 @@ for (const backend of backends()) {
           ["created", null, "initializing"],
         ],
       );
+      const first = (
+        await call(admin, "GET", `/api/v1/providers/${p.id}/logs?limit=1`)
+      ).json() as Page<LogEntry>;
+      assert.deepEqual(
+        first.items.map((e) => e.event),
+        ["validated"],
+      );
+      const rest = (
+        await call(admin, "GET", `/api/v1/providers/${p.id}/logs?limit=1&cursor=${first.nextCursor ?? ""}`)
+      ).json() as Page<LogEntry>;
+      assert.deepEqual([rest.items.map((e) => e.event), rest.nextCursor], [["created"], null]);
       const fetched = await call(admin, "GET", `/api/v1/providers/${p.id}`);
       assert.equal((fetched.json() as Provider).state, "ready");
     });
@@ -302,9 +321,18 @@ for (const backend of backends()) {
       }
     });
 
-    void test("the client secret is in no response, provider log or audit record", async () => {
+    void test("the client secret is in no response, log line, provider log or audit record", async () => {
       assert.ok(seen.length > 20);
       for (const body of seen) assert.ok(!body.includes(seed.clientSecret), body.slice(0, 200));
+      assert.ok(
+        logLines.some((l) => l.includes("/providers")),
+        "the API's requests were logged",
+      );
+      assert.ok(
+        logLines.some((l) => l.includes("oauth2")),
+        "the adapters' token requests were logged",
+      );
+      for (const line of logLines) assert.ok(!line.includes(seed.clientSecret), line.slice(0, 200));
       const dump = await h.database.query(
         "SELECT (SELECT coalesce(string_agg(message, ' '), '') FROM provider_events) || (SELECT coalesce(string_agg(details::text, ' '), '') FROM audit_events) AS text",
       );
