@@ -146,11 +146,16 @@ const providerReaders: Inside[] = ["wsVisitor", "wsAuthor", "wsAdmin", "ccAdmin"
 
 /** Connects a partner cloud account of the world's emulator to organization A (to a cost center if given). */
 async function connectedAccount(w: World, h: Harness, alias: string, costCenterId?: string) {
-  if (!w.partnerCloud) throw new Error("billing account rows need a world with a partner cloud (a seeded emulator)");
+  if (!w.partnerCloud)
+    throw new Error("billing account rows need a world with a partner cloud (a seeded emulator)");
   const accounts = h.modules.billingAccounts.accounts;
   const found = must(await accounts.discover(w.operator, w.orgA.id, w.partnerCloud));
   return must(
-    await accounts.connect(w.operator, w.orgA.id, { ticket: found.ticket, accountAlias: alias, costCenterId }),
+    await accounts.connect(w.operator, w.orgA.id, {
+      ticket: found.ticket,
+      accountAlias: alias,
+      costCenterId,
+    }),
   );
 }
 
@@ -469,7 +474,10 @@ export const matrix: Record<string, Row> = {
     expect: rule("GET", connectors),
   },
   getBillingAccount: {
-    request: async (w, h) => ({ method: "GET", url: `/api/v1/billing-accounts/${(await sharedAccount(w, h)).id}` }),
+    request: async (w, h) => ({
+      method: "GET",
+      url: `/api/v1/billing-accounts/${(await sharedAccount(w, h)).id}`,
+    }),
     expect: rule("GET", cc1Admins),
   },
   checkBillingAccountEligibility: {
@@ -480,7 +488,10 @@ export const matrix: Record<string, Row> = {
     expect: rule("GET", cc1Admins),
   },
   disconnectBillingAccount: {
-    request: async (w, h) => ({ method: "DELETE", url: `/api/v1/billing-accounts/${await disposableAccount(w, h)}` }),
+    request: async (w, h) => ({
+      method: "DELETE",
+      url: `/api/v1/billing-accounts/${await disposableAccount(w, h)}`,
+    }),
     expect: rule("DELETE", cc1Admins),
   },
   getBillingAccountSettings: {

@@ -20,7 +20,10 @@ export type AzureAccount = { tenant: string; subscriptionId: string; clientId: s
 /** The partner cloud's account administrator, when the test has a partner cloud (a seeded emulator). */
 export type PartnerCloudLogin = { userName: string; password: string };
 
-export async function createWorld(h: Harness, opts: { azure?: AzureAccount; partnerCloud?: PartnerCloudLogin } = {}) {
+export async function createWorld(
+  h: Harness,
+  opts: { azure?: AzureAccount; partnerCloud?: PartnerCloudLogin } = {},
+) {
   const { tenancy, identity } = h.modules;
   const setup = must(
     await tenancy.setup.complete(
