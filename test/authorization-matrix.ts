@@ -572,6 +572,14 @@ export const matrix: Record<string, Row> = {
     }),
     expect: rule("PATCH", ws1Admins),
   },
+  replaceProviderCredentials: {
+    request: async (w, h) => ({
+      method: "PUT",
+      url: `/api/v1/providers/${(await sharedProvider(w, h)).id}/credentials`,
+      body: { tenant: w.azure?.tenant, clientId: w.azure?.clientId, clientSecret: w.azure?.clientSecret },
+    }),
+    expect: rule("PUT", ws1Admins),
+  },
   deleteProvider: {
     request: async (w, h, n) => ({
       method: "DELETE",

@@ -42,7 +42,7 @@ for (const backend of backends()) {
 
     const call = async (
       auth: Auth,
-      method: "GET" | "POST" | "PATCH" | "DELETE",
+      method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
       url: string,
       body?: unknown,
     ) => {
@@ -247,6 +247,53 @@ for (const backend of backends()) {
       );
       const author = await h.sessionFor(w.ids.wsAuthor);
       assert.equal((await call(author, "POST", `/api/v1/providers/${p.id}/sync`)).status, 403);
+    });
+
+    void test("replacing the credentials checks them first: a wrong secret changes nothing, another valid application takes over", async () => {
+      const p = (await create(admin, "Rotated")).json() as Provider;
+      const [before] = await h.database.db.select().from(providersTable).where(eq(providersTable.id, p.id));
+      const url = `/api/v1/providers/${p.id}/credentials`;
+      const wrong = await call(admin, "PUT", url, {
+        tenant: seed.tenantId,
+        clientId: seed.clientId,
+        clientSecret: "rotated-away",
+      });
+      assert.equal(wrong.status, 422);
+      assert.equal((wrong.json() as ErrorBody).error.code, "provider_client_secret_rejected");
+      const [unchanged] = await h.database.db
+        .select()
+        .from(providersTable)
+        .where(eq(providersTable.id, p.id));
+      assert.equal(unchanged?.clientSecretEncrypted, before?.clientSecretEncrypted);
+
+      const secret = randomBytes(24).toString("base64url");
+      const app = emu.state.addApp({ tenantId: seed.tenantId, displayName: "CAM-App", secret });
+      const res = await call(admin, "PUT", url, {
+        tenant: seed.tenantId,
+        clientId: app.clientId,
+        clientSecret: secret,
+      });
+      assert.equal(res.status, 200, res.body);
+      assert.equal((res.json() as Provider).state, "ready");
+      assert.ok(!res.body.includes(secret));
+      const [after] = await h.database.db.select().from(providersTable).where(eq(providersTable.id, p.id));
+      assert.equal(after?.clientId, app.clientId);
+      assert.equal(
+        createSecretBox([{ id: "k1", key: KEY }]).decrypt(after?.clientSecretEncrypted ?? "").ok,
+        true,
+      );
+      assert.equal((await logsOf(p.id))[0]?.event, "credentials_replaced");
+      const author = await h.sessionFor(w.ids.wsAuthor);
+      assert.equal(
+        (
+          await call(author, "PUT", url, {
+            tenant: seed.tenantId,
+            clientId: app.clientId,
+            clientSecret: secret,
+          })
+        ).status,
+        403,
+      );
     });
 
     void test("deleting stops managing the provider: deleting, then gone from the lists, the log says so and the secret is erased", async () => {

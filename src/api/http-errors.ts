@@ -49,6 +49,7 @@ const statusOf: Record<string, number> = {
   ineligible_inactive: 422,
   option_not_available_yet: 409,
   provider_deleting: 409,
+  provider_credentials_not_applicable: 409,
   provider_tenant_not_found: 422,
   provider_client_id_not_found: 422,
   provider_client_secret_rejected: 422,

@@ -219,6 +219,29 @@ export function providerRoutes(app: App, deps: ApiDeps): void {
       respond(req, reply, await providers.rename(callerOf(req), req.params.providerId, req.body)),
   );
 
+  app.put(
+    "/api/v1/providers/:providerId/credentials",
+    {
+      schema: {
+        operationId: "replaceProviderCredentials",
+        tags: ["providers"],
+        summary: "Replace an existing-account provider's application credentials (after rotating its secret)",
+        description:
+          "Checked live against the provider's subscription before anything is saved; the provider is then ready. " +
+          "The client secret is stored encrypted and never returned.",
+        params: providerParams,
+        body: strict({
+          tenant: ExistingAccountCredentials.shape.tenant,
+          clientId: ExistingAccountCredentials.shape.clientId,
+          clientSecret: ExistingAccountCredentials.shape.clientSecret,
+        }),
+        response: { 200: ProviderSchema, ...errorResponses, ...conflict, ...unprocessable, ...unavailable },
+      },
+    },
+    async (req, reply) =>
+      respond(req, reply, await providers.replaceCredentials(callerOf(req), req.params.providerId, req.body)),
+  );
+
   app.delete(
     "/api/v1/providers/:providerId",
     {

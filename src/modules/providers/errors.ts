@@ -21,6 +21,11 @@ export const providerErrors = {
       "provider_deleting",
       `Provider ${id} is being deleted; it can no longer be changed or synchronized.`,
     ),
+  credentialsNotApplicable: (id: string) =>
+    appError(
+      "provider_credentials_not_applicable",
+      `Provider ${id} was not created with the option existing-account: Partner Cloud holds its credentials itself.`,
+    ),
   notConnected: () => ({
     ...appError(
       "microsoft_not_connected",

@@ -489,6 +489,72 @@ export function createProviderService(deps: ProvidersDeps) {
     },
 
     /**
+     * Replaces option 1's application credentials (a rotated secret, another app registration), checked live
+     * against the provider's subscription first: on success the provider is `ready`; on failure nothing changes.
+     */
+    async replaceCredentials(
+      caller: Caller,
+      id: string,
+      input: Omit<ExistingAccountCredentials, "subscriptionId">,
+    ): Promise<Result<Provider, ProviderError>> {
+      const found = await changeable(caller, id);
+      if (!found.ok) return found;
+      const row = found.value;
+      if (row.option !== "existing-account" || !row.azureSubscriptionId)
+        return err(providerErrors.credentialsNotApplicable(id));
+      if (!deps.customerAzure) return err(providerErrors.notConnected());
+      const checked = await validateExistingAccount(deps.customerAzure, {
+        ...input,
+        subscriptionId: row.azureSubscriptionId,
+      });
+      if (!checked.ok) return checked;
+      const at = clock.now();
+      const next: Row = {
+        ...row,
+        state: "ready",
+        failureReason: null,
+        tenantInput: input.tenant,
+        azureTenantId: checked.value.tenantId,
+        azureSubscriptionName: checked.value.subscriptionName,
+        clientId: input.clientId,
+        clientSecretEncrypted: deps.secrets().encrypt(input.clientSecret),
+        lastSyncedAt: at,
+        updatedAt: at,
+      };
+      await db.transaction(async (tx) => {
+        await tx
+          .update(providers)
+          .set({
+            state: next.state,
+            failureReason: null,
+            tenantInput: next.tenantInput,
+            azureTenantId: next.azureTenantId,
+            azureSubscriptionName: next.azureSubscriptionName,
+            clientId: next.clientId,
+            clientSecretEncrypted: next.clientSecretEncrypted,
+            lastSyncedAt: at,
+            updatedAt: at,
+          })
+          .where(eq(providers.id, id));
+        await logEvent(tx, caller.actor, row, at, {
+          event: "credentials_replaced",
+          from: row.state,
+          to: "ready",
+          message: `New credentials of application ${input.clientId} checked: it read subscription "${checked.value.subscriptionName}" (${checked.value.subscriptionId}).`,
+        });
+        await deps.audit.record(tx, caller.actor, {
+          orgId: row.orgId,
+          costCenterId: row.costCenterId,
+          action: "provider.credentials_replaced",
+          targetType: "provider",
+          targetId: id,
+          details: { clientId: input.clientId, tenantId: checked.value.tenantId, from: row.state },
+        });
+      });
+      return ok(view(next));
+    },
+
+    /**
      * Deleting: the provider turns `deleting`, then is removed once nothing runs for it (an onboarding run in
      * flight must be cancelled first). Azure is never touched: see DELETION_NOTICE.
      */
