@@ -157,9 +157,14 @@ for (const backend of backends()) {
     });
 
     void test("connecting an alias twice in one organization, or one connected elsewhere, is a conflict", async () => {
-      const twice = await connect(admin, { ticket: (await discover()).ticket, accountAlias: "PCUK" });
+      const { ticket } = await discover();
+      const twice = await connect(admin, { ticket, accountAlias: "PCUK" });
       assert.equal(twice.status, 409);
       assert.equal(codeOf(twice), "billing_account_already_connected");
+      // A refused connection leaves the ticket unused: the user picks another account with it.
+      const other = await connect(admin, { ticket, accountAlias: "PINT" });
+      assert.equal(other.status, 201, other.body);
+      assert.equal((other.json() as Account).eligibility.eligible, false);
       const bAdmin = await h.sessionFor(w.ids.otherOrgAdmin);
       const elsewhere = await connect(
         bAdmin,
@@ -216,6 +221,14 @@ for (const backend of backends()) {
       const crossed = await connect(admin, { ticket: foreign.ticket, accountAlias: "PCLD" });
       assert.equal(crossed.status, 410);
       assert.match((crossed.json() as ErrorBody).error.message, /another organization/);
+
+      const operator = await h.sessionFor(w.ids.operator);
+      const issuedToOther = await connect(operator, {
+        ticket: (await discover()).ticket,
+        accountAlias: "PCLD",
+      });
+      assert.equal(issuedToOther.status, 410);
+      assert.match((issuedToOther.json() as ErrorBody).error.message, /issued to another user/);
 
       const notOffered = await connect(admin, { ticket: (await discover()).ticket, accountAlias: "NOPE" });
       assert.equal(notOffered.status, 400);
