@@ -236,6 +236,13 @@ for (const backend of backends()) {
     });
 
     void test("invalid input is refused field by field", async () => {
+      const nowhere = await call(
+        await h.sessionFor(w.ids.operator),
+        "POST",
+        `/api/v1/organizations/org_${"0".repeat(26)}/billing-accounts/discover`,
+        pcadmin(),
+      );
+      assert.equal(nowhere.status, 404);
       const noPassword = await call(
         admin,
         "POST",

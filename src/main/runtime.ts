@@ -68,6 +68,7 @@ export function createModules(
     // Loaded on first use: only connecting a partner cloud account needs the key.
     secrets: () => (secretBox ??= loadSecretBox(config).box),
     costCenters: tenancy.costCenters,
+    organizations: tenancy.organizations,
   });
   const providers = createProviders({
     db,

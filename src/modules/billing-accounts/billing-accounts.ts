@@ -108,6 +108,12 @@ export function createBillingAccountService(deps: BillingAccountsDeps, settings:
     return ok(row);
   }
 
+  /** The organization exists for the caller: their own, or (for an operator) any that exists. */
+  async function orgVisible(caller: Caller, orgId: string): Promise<boolean> {
+    if (!inOrg(caller.principal, orgId)) return false;
+    return !caller.principal.isOperator || (await deps.organizations.get(caller, orgId)).ok;
+  }
+
   async function refused(caller: Caller, orgId: string, e: PartnerCloudError): Promise<BillingAccountError> {
     const userName = "userName" in e.details ? e.details.userName : null;
     await db.transaction((tx) =>
@@ -175,7 +181,8 @@ export function createBillingAccountService(deps: BillingAccountsDeps, settings:
       credentials: { userName: string; password: string },
     ): Promise<Result<Discovery, BillingAccountError>> {
       const p = caller.principal;
-      if (!inOrg(p, orgId)) return err(billingAccountErrors.notFound("organization", orgId));
+      if (!(await orgVisible(caller, orgId)))
+        return err(billingAccountErrors.notFound("organization", orgId));
       if (!mayConnectIn(p, orgId)) return err(billingAccountErrors.forbidden(roleNeeded.connect));
       const cloud = deps.partnerCloud;
       if (!cloud) return err(billingAccountErrors.partnerCloudNotConnected());
@@ -232,7 +239,8 @@ export function createBillingAccountService(deps: BillingAccountsDeps, settings:
       input: { ticket: string; accountAlias: string; costCenterId?: string | undefined },
     ): Promise<Result<BillingAccount, BillingAccountError>> {
       const p = caller.principal;
-      if (!inOrg(p, orgId)) return err(billingAccountErrors.notFound("organization", orgId));
+      if (!(await orgVisible(caller, orgId)))
+        return err(billingAccountErrors.notFound("organization", orgId));
       const costCenterId = input.costCenterId ?? null;
       if (costCenterId) {
         const cc = await deps.costCenters.get(caller, costCenterId);
@@ -327,7 +335,8 @@ export function createBillingAccountService(deps: BillingAccountsDeps, settings:
       page: Page,
     ): Promise<Result<PageOf<BillingAccount>, BillingAccountError>> {
       const p = caller.principal;
-      if (!inOrg(p, orgId)) return err(billingAccountErrors.notFound("organization", orgId));
+      if (!(await orgVisible(caller, orgId)))
+        return err(billingAccountErrors.notFound("organization", orgId));
       const all = isOrgAdmin(p, orgId);
       if (!all && p.costCenterAdminOf.size === 0) return err(billingAccountErrors.forbidden(roleNeeded.list));
       const where: (SQL | undefined)[] = [

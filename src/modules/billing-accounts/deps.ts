@@ -15,6 +15,8 @@ export type BillingAccountsDeps = {
   readonly secrets: () => SecretBox;
   /** Tenancy's face, to check that a cost center belongs to the organization and the caller may use it. */
   readonly costCenters: Pick<Tenancy["costCenters"], "get">;
+  /** Tenancy's face, to tell an operator that an organization id names no organization. */
+  readonly organizations: Pick<Tenancy["organizations"], "get">;
   /** How long a connection ticket lasts; 10 minutes unless given. */
   readonly ticketTtlMinutes?: number;
 };
