@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
+import type { RunningEmulator } from "../src/emulator/index.ts";
+import { systemClock } from "../src/platform/clock.ts";
 import { matrix } from "./authorization-matrix.ts";
 import { backends } from "./support/databases.ts";
 import { createHarness, type Auth, type Harness } from "./support/harness.ts";
+import { startSeededEmulator } from "./support/seeded-emulator.ts";
+import { integrationsFor } from "./support/test-integrations.ts";
 import { createWorld, type World } from "./support/world.ts";
 
 type ErrorBody = {
@@ -51,6 +56,46 @@ const badBodies: Record<string, { body: unknown; field: string }[]> = {
     { body: { token: "pci_short", name: "N", password: "long enough password" }, field: "token" },
   ],
   updateUser: [{ body: { orgRole: "owner" }, field: "orgRole" }],
+  createProvider: [
+    { body: { name: "P", option: "sideways" }, field: "option" },
+    {
+      body: {
+        name: "P",
+        option: "existing-account",
+        tenant: "contoso.onmicrosoft.com",
+        subscriptionId: "not-a-guid",
+        clientId: "00000000-0000-0000-0000-000000000001",
+        clientSecret: "s",
+      },
+      field: "subscriptionId",
+    },
+    {
+      body: {
+        name: "P",
+        option: "existing-account",
+        tenant: "not a tenant",
+        subscriptionId: "00000000-0000-0000-0000-000000000001",
+        clientId: "00000000-0000-0000-0000-000000000001",
+        clientSecret: "s",
+      },
+      field: "tenant",
+    },
+    {
+      body: {
+        name: "P",
+        option: "migrate-tenant",
+        billingAccountId: "ba_x",
+        adminEmail: "nope",
+        primaryDomain: "contoso.onmicrosoft.com",
+      },
+      field: "adminEmail",
+    },
+  ],
+  renameProvider: [{ body: { name: "" }, field: "name" }],
+  replaceProviderCredentials: [
+    { body: { tenant: "contoso.onmicrosoft.com", clientId: "app", clientSecret: "s" }, field: "clientId" },
+  ],
+  requestProviderShutdown: [{ body: {}, field: "reason" }],
 };
 
 for (const backend of backends()) {
@@ -60,17 +105,39 @@ for (const backend of backends()) {
     let admin: Auth;
     let operator: Auth;
     let n = 0;
+    let emu: RunningEmulator;
+    let closeIntegrations: () => void;
 
     before(async () => {
+      // The matrix's rows for providers and billing accounts reach Microsoft and the partner cloud: the emulator.
+      const started = await startSeededEmulator(`input-validation-${backend.name}`);
+      emu = started.emu;
+      const { seed } = started;
+      const built = await integrationsFor(emu, seed, systemClock);
+      closeIntegrations = built.close;
       // Every caller tries unknown invitation tokens here: lift the guessing limit that S6 tests elsewhere.
-      h = await createHarness(await backend.open(), { INVITATION_MAX_FAILURES: "100000" });
-      w = await createWorld(h);
+      h = await createHarness(
+        await backend.open(),
+        { INVITATION_MAX_FAILURES: "100000", SECRETS_KEYS: `k1:${randomBytes(32).toString("base64")}` },
+        { integrations: built.integrations },
+      );
+      w = await createWorld(h, {
+        partnerCloud: { userName: seed.partnerCloud.userName, password: seed.partnerCloud.password },
+        azure: {
+          tenant: seed.tenantDomain,
+          subscriptionId: seed.subscriptionId,
+          clientId: seed.clientId,
+          clientSecret: seed.clientSecret,
+        },
+      });
       admin = await h.sessionFor(w.ids.orgAdmin);
       operator = await h.sessionFor(w.ids.operator);
     });
     after(async () => {
       await h.close();
       await h.database.close();
+      closeIntegrations();
+      await emu.close();
     });
 
     for (const [operation, cases] of Object.entries(badBodies)) {
