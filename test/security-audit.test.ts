@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
+import type { DemoSeed, RunningEmulator } from "../src/emulator/index.ts";
 import type { Mailer, OutgoingMail } from "../src/integrations/mail/index.ts";
+import { systemClock } from "../src/platform/clock.ts";
 import { backends } from "./support/databases.ts";
 import { createHarness, PASSWORD, type Auth, type Harness, type Response } from "./support/harness.ts";
+import { startSeededEmulator } from "./support/seeded-emulator.ts";
+import { integrationsFor } from "./support/test-integrations.ts";
 
 /** S9: the audit log. Every mutation through the API leaves exactly one record; the log is append-only and chained. */
 
@@ -51,6 +56,9 @@ for (const backend of backends()) {
       close: () => Promise.resolve(),
     };
     let n = 0;
+    let emu: RunningEmulator;
+    let seed: DemoSeed;
+    let closeIntegrations: () => void;
 
     /** Runs one API call under its own x-request-id, one fake second after the previous one. */
     async function step(
@@ -111,7 +119,16 @@ for (const backend of backends()) {
     });
 
     before(async () => {
-      h = await createHarness(await backend.open());
+      // Providers are checked live against Microsoft: the drive runs against a seeded emulator.
+      ({ emu, seed } = await startSeededEmulator(`security-audit-${backend.name}`));
+      const built = await integrationsFor(emu, seed, systemClock);
+      closeIntegrations = built.close;
+      secrets.push(seed.clientSecret);
+      h = await createHarness(
+        await backend.open(),
+        { SECRETS_KEYS: `k1:${randomBytes(32).toString("base64")}` },
+        { integrations: built.integrations },
+      );
 
       // Setup and sign-in.
       const setup = await step(
@@ -381,6 +398,69 @@ for (const backend of backends()) {
         () =>
           byAdmin({ action: "workspace.updated", costCenterId: cc, targetType: "workspace", targetId: ws }),
       );
+      // A provider of the workspace, through its whole life.
+      let provider = "";
+      const providerUrl = () => `/api/v1/providers/${provider}`;
+      const onProvider = (action: string) => () =>
+        byAdmin({ action, costCenterId: cc, targetType: "provider", targetId: provider });
+      await step(
+        "createProvider",
+        admin,
+        "POST",
+        `/api/v1/workspaces/${ws}/providers`,
+        {
+          name: "Contoso Azure",
+          option: "existing-account",
+          tenant: seed.tenantDomain,
+          subscriptionId: seed.subscriptionId,
+          clientId: seed.clientId,
+          clientSecret: seed.clientSecret,
+        },
+        (res) => {
+          provider = idOf(res);
+          return onProvider("provider.created")();
+        },
+      );
+      await step(
+        "renameProvider",
+        admin,
+        "PATCH",
+        providerUrl(),
+        { name: "Contoso prod" },
+        onProvider("provider.renamed"),
+      );
+      await step(
+        "replaceProviderCredentials",
+        admin,
+        "PUT",
+        `${providerUrl()}/credentials`,
+        { tenant: seed.tenantId, clientId: seed.clientId, clientSecret: seed.clientSecret },
+        onProvider("provider.credentials_replaced"),
+      );
+      await step(
+        "syncProvider",
+        admin,
+        "POST",
+        `${providerUrl()}/sync`,
+        undefined,
+        onProvider("provider.synced"),
+        200,
+      );
+      await step(
+        "requestProviderShutdown",
+        admin,
+        "POST",
+        `${providerUrl()}/shutdown-requests`,
+        { reason: "The project ended" },
+        (res) =>
+          byAdmin({
+            action: "provider.shutdown_requested",
+            costCenterId: cc,
+            targetType: "shutdown_request",
+            targetId: idOf(res),
+          }),
+      );
+      await step("deleteProvider", admin, "DELETE", providerUrl(), undefined, onProvider("provider.deleted"));
       await step(
         "setWorkspaceMember",
         admin,
@@ -529,6 +609,8 @@ for (const backend of backends()) {
     after(async () => {
       await h.close();
       await h.database.close();
+      closeIntegrations();
+      await emu.close();
     });
 
     const rowsOf = async (requestId: string) =>

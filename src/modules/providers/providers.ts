@@ -425,9 +425,19 @@ export function createProviderService(deps: ProvidersDeps) {
       const row = found.value;
       if (row.option !== "existing-account") {
         const at = clock.now();
-        await logEvent(db, caller.actor, row, at, {
-          event: "synced",
-          message: "Nothing to refresh until the onboarding of this provider has finished.",
+        await db.transaction(async (tx) => {
+          await logEvent(tx, caller.actor, row, at, {
+            event: "synced",
+            message: "Nothing to refresh until the onboarding of this provider has finished.",
+          });
+          await deps.audit.record(tx, caller.actor, {
+            orgId: row.orgId,
+            costCenterId: row.costCenterId,
+            action: "provider.synced",
+            targetType: "provider",
+            targetId: id,
+            details: { from: row.state, to: row.state },
+          });
         });
         return ok(view(row));
       }
@@ -471,19 +481,18 @@ export function createProviderService(deps: ProvidersDeps) {
             ? `Read subscription "${checked.value.subscriptionName}" (${checked.value.subscriptionId}) with the application ${row.clientId ?? ""}.`
             : checked.error.message,
         });
-        if (row.state !== next.state)
-          await deps.audit.record(tx, caller.actor, {
-            orgId: row.orgId,
-            costCenterId: row.costCenterId,
-            action: "provider.state_changed",
-            targetType: "provider",
-            targetId: id,
-            details: {
-              from: row.state,
-              to: next.state,
-              ...(checked.ok ? {} : { code: checked.error.code }),
-            },
-          });
+        await deps.audit.record(tx, caller.actor, {
+          orgId: row.orgId,
+          costCenterId: row.costCenterId,
+          action: "provider.synced",
+          targetType: "provider",
+          targetId: id,
+          details: {
+            from: row.state,
+            to: next.state,
+            ...(checked.ok ? {} : { code: checked.error.code }),
+          },
+        });
       });
       return ok(view(next));
     },
@@ -567,6 +576,7 @@ export function createProviderService(deps: ProvidersDeps) {
       const row = found.value;
       const at = clock.now();
       const deleting: Row = { ...row, state: "deleting", updatedAt: at };
+      const removable = row.onboardingRunId === null;
       await db.transaction(async (tx) => {
         await tx.update(providers).set({ state: "deleting", updatedAt: at }).where(eq(providers.id, id));
         await logEvent(tx, caller.actor, row, at, {
@@ -575,16 +585,18 @@ export function createProviderService(deps: ProvidersDeps) {
           to: "deleting",
           message: DELETION_NOTICE,
         });
-        await deps.audit.record(tx, caller.actor, {
-          orgId: row.orgId,
-          costCenterId: row.costCenterId,
-          action: "provider.deleting",
-          targetType: "provider",
-          targetId: id,
-          details: { name: row.name, from: row.state },
-        });
+        // One audit record per request: `provider.deleted` when it is removed at once, else this one.
+        if (!removable)
+          await deps.audit.record(tx, caller.actor, {
+            orgId: row.orgId,
+            costCenterId: row.costCenterId,
+            action: "provider.deleting",
+            targetType: "provider",
+            targetId: id,
+            details: { name: row.name, from: row.state, onboardingRunId: row.onboardingRunId },
+          });
       });
-      if (row.onboardingRunId === null) await finishRemoval(caller.actor, deleting);
+      if (removable) await finishRemoval(caller.actor, deleting);
       return ok({ provider: view(deleting), notice: DELETION_NOTICE });
     },
 
