@@ -482,10 +482,10 @@ export const matrix: Record<string, Row> = {
   },
   checkBillingAccountEligibility: {
     request: async (w, h) => ({
-      method: "GET",
-      url: `/api/v1/billing-accounts/${(await sharedAccount(w, h)).id}/eligibility`,
+      method: "POST",
+      url: `/api/v1/billing-accounts/${(await sharedAccount(w, h)).id}/eligibility-checks`,
     }),
-    expect: rule("GET", cc1Admins),
+    expect: rule("POST", cc1Admins),
   },
   disconnectBillingAccount: {
     request: async (w, h) => ({

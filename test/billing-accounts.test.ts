@@ -353,12 +353,12 @@ for (const backend of backends()) {
       assert.ok(live.ok);
       assert.equal(live.value.source, "live");
       assert.equal(live.value.eligible, true);
-      const viaApi = await call(admin, "GET", `/api/v1/billing-accounts/${pcuk.id}/eligibility`);
+      const viaApi = await call(admin, "POST", `/api/v1/billing-accounts/${pcuk.id}/eligibility-checks`);
       assert.equal(viaApi.status, 200);
       assert.equal((viaApi.json() as { source: string }).source, "live");
       const member = await h.sessionFor(w.ids.wsAdmin);
       assert.equal(
-        (await call(member, "GET", `/api/v1/billing-accounts/${pcuk.id}/eligibility`)).status,
+        (await call(member, "POST", `/api/v1/billing-accounts/${pcuk.id}/eligibility-checks`)).status,
         403,
       );
 
@@ -368,6 +368,19 @@ for (const backend of backends()) {
       assert.equal(stored.value.source, "stored");
       assert.equal(stored.value.eligible, true);
       assert.equal((await h.modules.billingAccounts.checkEligibility("ba_unknown")).ok, false);
+      const checks = await h.modules.audit.list({
+        targetId: pcuk.id,
+        action: "billing_account.eligibility_checked",
+        limit: 10,
+      });
+      assert.deepEqual(
+        checks.items.map((e) => [e.actorKind, e.details["source"]]),
+        [
+          ["system", "stored"],
+          ["user", "live"],
+          ["system", "live"],
+        ],
+      );
     });
 
     void test("disconnecting is refused while a provider uses the account, then allowed", async () => {

@@ -489,6 +489,103 @@ for (const backend of backends()) {
             targetId: ids.member,
           }),
       );
+      // A partner cloud account: discovered, connected, checked, its terms accepted, disconnected.
+      secrets.push(seed.partnerCloud.password);
+      let ticket = "";
+      await step(
+        "discoverBillingAccounts",
+        admin,
+        "POST",
+        `/api/v1/organizations/${A}/billing-accounts/discover`,
+        { userName: seed.partnerCloud.userName, password: seed.partnerCloud.password },
+        (res) => {
+          ticket = (res.json() as { ticket: string }).ticket;
+          return byAdmin({
+            action: "billing_account.discovered",
+            costCenterId: null,
+            targetType: "organization",
+            targetId: A,
+          });
+        },
+        200,
+      );
+      let account = "";
+      const onAccount = (action: string) => () =>
+        byAdmin({ action, costCenterId: null, targetType: "billing_account", targetId: account });
+      await step(
+        "connectBillingAccount",
+        admin,
+        "POST",
+        `/api/v1/organizations/${A}/billing-accounts`,
+        { ticket, accountAlias: "PCUK" },
+        (res) => {
+          account = idOf(res);
+          return onAccount("billing_account.connected")();
+        },
+      );
+      await step(
+        "checkBillingAccountEligibility",
+        admin,
+        "POST",
+        `/api/v1/billing-accounts/${account}/eligibility-checks`,
+        undefined,
+        onAccount("billing_account.eligibility_checked"),
+        200,
+      );
+      const terms = (await h.request(admin, "GET", "/api/v1/terms")).json() as {
+        partnerTerms: { version: number };
+        customerAgreement: { version: number };
+      };
+      await step(
+        "acceptTerms",
+        admin,
+        "POST",
+        `/api/v1/billing-accounts/${account}/terms-acceptances`,
+        {
+          partnerTermsVersion: terms.partnerTerms.version,
+          customerAgreementVersion: terms.customerAgreement.version,
+          contact: { firstName: "Ada", lastName: "Admin", email: "admin@a.test" },
+        },
+        onAccount("terms.accepted"),
+      );
+      await step(
+        "disconnectBillingAccount",
+        admin,
+        "DELETE",
+        `/api/v1/billing-accounts/${account}`,
+        undefined,
+        onAccount("billing_account.disconnected"),
+      );
+      await step(
+        "updateBillingAccountSettings",
+        op,
+        "PATCH",
+        "/api/v1/partner/billing-account-settings",
+        { supportedCountries: ["US", "GB", "CA", "DE"] },
+        () =>
+          e({
+            action: "billing_account.settings_updated",
+            actorId: ids.operator,
+            orgId: null,
+            targetType: "partner_settings",
+            targetId: null,
+          }),
+      );
+      await step(
+        "publishTermsVersion",
+        op,
+        "POST",
+        "/api/v1/terms/partner_terms/versions",
+        { body: "The partner's terms, second version." },
+        () =>
+          e({
+            action: "terms.published",
+            actorId: ids.operator,
+            orgId: null,
+            targetType: "terms",
+            targetId: "partner_terms:2",
+          }),
+      );
       await step("deleteWorkspace", admin, "DELETE", `/api/v1/workspaces/${ws}`, undefined, () =>
         byAdmin({ action: "workspace.deleted", costCenterId: cc, targetType: "workspace", targetId: ws }),
       );

@@ -192,14 +192,14 @@ export function billingAccountRoutes(app: App, deps: ApiDeps): void {
       respond(req, reply, await billingAccounts.accounts.get(callerOf(req), req.params.billingAccountId)),
   );
 
-  app.get(
-    "/api/v1/billing-accounts/:billingAccountId/eligibility",
+  app.post(
+    "/api/v1/billing-accounts/:billingAccountId/eligibility-checks",
     {
       schema: {
         operationId: "checkBillingAccountEligibility",
         tags: ["billing accounts"],
         summary:
-          "Check the eligibility rules now: the account is re-read from the partner cloud while the connecting session lasts, otherwise the stored facts are used (source says which)",
+          "Check the eligibility rules now: the account is re-read from the partner cloud while the connecting session lasts (its stored facts are refreshed), otherwise the stored facts are used (source says which)",
         params: billingAccountParams,
         response: { 200: EligibilityCheckSchema, ...errorResponses },
       },
@@ -208,7 +208,11 @@ export function billingAccountRoutes(app: App, deps: ApiDeps): void {
       const caller = callerOf(req);
       const visible = await billingAccounts.accounts.get(caller, req.params.billingAccountId);
       if (!visible.ok) return respond(req, reply, visible);
-      return respond(req, reply, await billingAccounts.checkEligibility(req.params.billingAccountId));
+      return respond(
+        req,
+        reply,
+        await billingAccounts.checkEligibility(req.params.billingAccountId, caller.actor),
+      );
     },
   );
 

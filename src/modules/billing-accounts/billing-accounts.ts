@@ -5,6 +5,7 @@ import { isUniqueViolation } from "../../platform/db/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { pageOf, type Page, type PageOf } from "../../platform/pagination.ts";
 import { err, ok, type Result } from "../../platform/result.ts";
+import type { AuditActor } from "../audit/index.ts";
 import type { Caller } from "../tenancy/index.ts";
 import { administers, inOrg, isOrgAdmin, mayConnectIn, roleNeeded } from "./access.ts";
 import { factsOf } from "./account-facts.ts";
@@ -60,6 +61,7 @@ export type EligibilityCheck = Eligibility & {
 export type BillingAccountUsage = (billingAccountId: string) => Promise<readonly string[]>;
 
 const TICKET_PREFIX = "pcx_";
+const SYSTEM: AuditActor = { userId: null, email: null, kind: "system", requestId: null };
 const hashTicket = (ticket: string) => createHash("sha256").update(ticket).digest("hex");
 
 const factsOfRow = (r: Row): AccountFacts => ({
@@ -408,67 +410,62 @@ export function createBillingAccountService(deps: BillingAccountsDeps, settings:
     /**
      * The eligibility rules on a connected account, for the providers and onboarding modules: the account is
      * re-read live from the partner cloud while the session of whoever connected it lasts, otherwise (or when the
-     * live read fails) the stored facts are used; `source` says which.
+     * live read fails) the stored facts are used; `source` says which. Each check is audited (as `actor`, the
+     * system unless given), with the facts that changed.
      */
-    async checkEligibility(billingAccountId: string): Promise<Result<EligibilityCheck, BillingAccountError>> {
+    async checkEligibility(
+      billingAccountId: string,
+      actor: AuditActor = SYSTEM,
+    ): Promise<Result<EligibilityCheck, BillingAccountError>> {
       const row = await connectedRow(billingAccountId);
       if (!row) return err(billingAccountErrors.notFound("billing account", billingAccountId));
       const { supportedCountries } = await settings.current();
       const at = deps.clock.now();
-      let liveFailure: EligibilityCheck["liveFailure"] = null;
+      let live: Result<AccountFacts, BillingAccountError> | null = null;
       if (row.session && row.sessionExpiresAt && row.sessionExpiresAt.getTime() > at.getTime()) {
         const session = openSession(deps.secrets(), row.session);
-        const live = session.ok ? await liveFacts(session.value, row) : session;
-        if (live.ok) {
-          await db.transaction(async (tx) => {
-            await tx
-              .update(billingAccounts)
-              .set({ ...live.value, factsReadAt: at })
-              .where(eq(billingAccounts.id, row.id));
-            const before = factsOfRow(row);
-            const changed = (Object.keys(before) as (keyof AccountFacts)[]).filter(
-              (k) => before[k] !== live.value[k],
-            );
-            if (changed.length > 0)
-              await deps.audit.record(
-                tx,
-                { userId: null, email: null, kind: "system", requestId: null },
-                {
-                  orgId: row.orgId,
-                  costCenterId: row.costCenterId,
-                  action: "billing_account.facts_changed",
-                  targetType: "billing_account",
-                  targetId: row.id,
-                  details: Object.fromEntries(
-                    changed.map((k) => [k, { from: before[k], to: live.value[k] }]),
-                  ),
-                },
-              );
-          });
-          return ok({
-            ...eligibilityOf(live.value, supportedCountries),
-            billingAccountId: row.id,
-            accountAlias: row.alias,
-            source: "live",
-            factsReadAt: at,
-            liveFailure: null,
-          });
-        }
-        liveFailure = { code: live.error.code, message: live.error.message };
-        if (live.error.code === "partner_cloud_session_expired")
-          await db
+        live = session.ok ? await liveFacts(session.value, row) : session;
+      }
+      const stored = factsOfRow(row);
+      const facts = live?.ok ? live.value : stored;
+      const check: EligibilityCheck = {
+        ...eligibilityOf(facts, supportedCountries),
+        billingAccountId: row.id,
+        accountAlias: row.alias,
+        source: live?.ok ? "live" : "stored",
+        factsReadAt: live?.ok ? at : row.factsReadAt,
+        liveFailure: live && !live.ok ? { code: live.error.code, message: live.error.message } : null,
+      };
+      const changed = (Object.keys(stored) as (keyof AccountFacts)[]).filter((k) => stored[k] !== facts[k]);
+      const expired = live !== null && !live.ok && live.error.code === "partner_cloud_session_expired";
+      await db.transaction(async (tx) => {
+        if (live?.ok)
+          await tx
+            .update(billingAccounts)
+            .set({ ...live.value, factsReadAt: at })
+            .where(eq(billingAccounts.id, row.id));
+        // A session the partner cloud no longer honours is of no further use: forget it.
+        if (expired)
+          await tx
             .update(billingAccounts)
             .set({ session: null, sessionExpiresAt: null })
             .where(eq(billingAccounts.id, row.id));
-      }
-      return ok({
-        ...eligibilityOf(factsOfRow(row), supportedCountries),
-        billingAccountId: row.id,
-        accountAlias: row.alias,
-        source: "stored",
-        factsReadAt: row.factsReadAt,
-        liveFailure,
+        await deps.audit.record(tx, actor, {
+          orgId: row.orgId,
+          costCenterId: row.costCenterId,
+          action: "billing_account.eligibility_checked",
+          targetType: "billing_account",
+          targetId: row.id,
+          details: {
+            source: check.source,
+            eligible: check.eligible,
+            reasons: check.reasons.map((r) => r.code),
+            liveFailure: check.liveFailure?.code ?? null,
+            changed: Object.fromEntries(changed.map((k) => [k, { from: stored[k], to: facts[k] }])),
+          },
+        });
       });
+      return ok(check);
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { AuditActor } from "../audit/index.ts";
 import { createBillingAccountService, type BillingAccountUsage } from "./billing-accounts.ts";
 import type { BillingAccountsDeps } from "./deps.ts";
 import { createSettings } from "./settings.ts";
@@ -13,7 +14,8 @@ export function createBillingAccounts(deps: BillingAccountsDeps) {
     accounts,
     terms,
     /** For providers and onboarding: the eligibility rules on a connected account, live when possible. */
-    checkEligibility: (billingAccountId: string) => accounts.checkEligibility(billingAccountId),
+    checkEligibility: (billingAccountId: string, actor?: AuditActor) =>
+      accounts.checkEligibility(billingAccountId, actor),
     /** For providers: whether the current partner terms and customer agreement are accepted for the account. */
     hasAcceptedCurrentTerms: (billingAccountId: string) => terms.hasAcceptedCurrentTerms(billingAccountId),
     /** For providers: registers the answer to "is this billing account in use?" (disconnecting is refused then). */

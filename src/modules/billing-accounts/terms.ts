@@ -1,6 +1,5 @@
 import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import { isUniqueViolation } from "../../platform/db/errors.ts";
-import type { Executor } from "../../platform/db/types.ts";
 import { newId } from "../../platform/ids.ts";
 import { pageOf, type Page, type PageOf } from "../../platform/pagination.ts";
 import { err, ok, type Result } from "../../platform/result.ts";
@@ -48,7 +47,13 @@ export type AcceptanceInput = {
   contact: { firstName: string; lastName: string; email: string; phoneNumber?: string | undefined };
 };
 
-/** Version 1 of each document: our own placeholder wording until the partner publishes its own. */
+/**
+ * Version 1 of each document: our own placeholder wording until the partner publishes its own. It is built in,
+ * not stored, so a new installation has terms to accept without a seeding step and reading terms never writes;
+ * the first published version is 2.
+ */
+const FIRST_PUBLISHED_AT = new Date("2026-12-01T00:00:00Z");
+
 const FIRST_VERSIONS: Record<TermsKind, { title: string; body: string; url: string | null }> = {
   partner_terms: {
     title: "Partner terms",
@@ -96,30 +101,28 @@ const acceptanceView = (r: AcceptanceRow): TermsAcceptance => ({
 export function createTerms(deps: BillingAccountsDeps, settings: Settings, accounts: BillingAccountService) {
   const { db } = deps;
 
-  async function latest(ex: Executor, kind: TermsKind): Promise<TermsDocument> {
-    const [row] = await ex
+  async function latest(kind: TermsKind): Promise<TermsDocument> {
+    const [row] = await db
       .select()
       .from(termsDocuments)
       .where(eq(termsDocuments.kind, kind))
       .orderBy(desc(termsDocuments.version))
       .limit(1);
-    if (row) return { ...row };
-    // Version 1 is written on first read, so a new installation has terms to accept without a seeding step.
-    const first = {
-      kind,
-      version: 1,
-      ...FIRST_VERSIONS[kind],
-      publishedAt: deps.clock.now(),
-      publishedBy: null,
+    if (!row) return { kind, version: 1, ...FIRST_VERSIONS[kind], publishedAt: FIRST_PUBLISHED_AT };
+    return {
+      kind: row.kind,
+      version: row.version,
+      title: row.title,
+      body: row.body,
+      url: row.url,
+      publishedAt: row.publishedAt,
     };
-    await ex.insert(termsDocuments).values(first).onConflictDoNothing();
-    return latest(ex, kind);
   }
 
   async function currentVersions() {
     return {
-      partnerTerms: (await latest(db, "partner_terms")).version,
-      customerAgreement: (await latest(db, "customer_agreement")).version,
+      partnerTerms: (await latest("partner_terms")).version,
+      customerAgreement: (await latest("customer_agreement")).version,
     };
   }
 
@@ -144,8 +147,8 @@ export function createTerms(deps: BillingAccountsDeps, settings: Settings, accou
     async current(): Promise<CurrentTerms> {
       return {
         partnerDisplayName: (await settings.current()).termsDisplayName,
-        partnerTerms: await latest(db, "partner_terms"),
-        customerAgreement: await latest(db, "customer_agreement"),
+        partnerTerms: await latest("partner_terms"),
+        customerAgreement: await latest("customer_agreement"),
       };
     },
 
@@ -156,7 +159,7 @@ export function createTerms(deps: BillingAccountsDeps, settings: Settings, accou
       input: { title?: string | undefined; body: string; url?: string | null | undefined },
     ): Promise<Result<TermsDocument, BillingAccountError>> {
       if (!caller.principal.isOperator) return err(billingAccountErrors.forbidden(roleNeeded.operators));
-      const previous = await latest(db, kind);
+      const previous = await latest(kind);
       const doc = {
         kind,
         version: previous.version + 1,
