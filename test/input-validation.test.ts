@@ -56,6 +56,18 @@ const badBodies: Record<string, { body: unknown; field: string }[]> = {
     { body: { token: "pci_short", name: "N", password: "long enough password" }, field: "token" },
   ],
   updateUser: [{ body: { orgRole: "owner" }, field: "orgRole" }],
+  discoverBillingAccounts: [
+    { body: { userName: "pcadmin" }, field: "password" },
+    { body: { userName: "", password: "x" }, field: "userName" },
+  ],
+  connectBillingAccount: [
+    { body: { ticket: "guess", accountAlias: "PCUK" }, field: "ticket" },
+    { body: { ticket: `pcx_${"A".repeat(43)}`, accountAlias: "PC UK" }, field: "accountAlias" },
+    {
+      body: { ticket: `pcx_${"A".repeat(43)}`, accountAlias: "PCUK", costCenterId: "cc_bad" },
+      field: "costCenterId",
+    },
+  ],
   createProvider: [
     { body: { name: "P", option: "sideways" }, field: "option" },
     {
