@@ -4,6 +4,7 @@ import {
   MASKED_SECRET,
   azureOptionIds,
   azureOptions,
+  providerStates,
 } from "../../modules/providers/index.ts";
 import { toPage } from "../../platform/pagination.ts";
 import type { ApiDeps, App } from "../context.ts";
@@ -14,7 +15,6 @@ import { orgParams } from "./organization-routes.ts";
 const wsParams = z.object({ workspaceId: id("workspace", "workspaceId") });
 const providerParams = z.object({ providerId: id("provider", "providerId") });
 
-const states = ["initializing", "processing", "ready", "deleting", "unavailable", "failed"] as const;
 const at = z.date();
 
 const ProviderSchema = z.object({
@@ -25,7 +25,7 @@ const ProviderSchema = z.object({
   name: z.string(),
   kind: z.literal("microsoft-azure"),
   option: z.enum(azureOptionIds),
-  state: z.enum(states),
+  state: z.enum(providerStates),
   failureReason: z.string().nullable().describe("Why the provider is failed or unavailable, and what to do"),
   billingAccountId: z.string().nullable(),
   onboardingRunId: z.string().nullable(),

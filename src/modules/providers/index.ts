@@ -19,3 +19,4 @@ export type { CustomerAzure } from "./existing-account.ts";
 export { ExistingAccountCredentials } from "./existing-account.ts";
 export { azureOptions, azureOptionIds, type AzureOption, type AzureOptionInfo } from "./options.ts";
 export { providerAccess, type ProviderAccess, type ProviderScope } from "./sharing.ts";
+export { canMove, providerStates } from "./states.ts";

@@ -15,9 +15,10 @@ import {
 } from "./existing-account.ts";
 import type { AzureOption } from "./options.ts";
 import { canChooseOptimizedOption, providerAccess, type ProviderAccess } from "./sharing.ts";
+import { moveTo, type ProviderState } from "./states.ts";
 import { providerEvents, providers } from "./tables.ts";
 
-export type ProviderState = (typeof providers.$inferSelect)["state"];
+export type { ProviderState };
 
 /** How a stored secret is shown: never the secret itself. */
 export const MASKED_SECRET = "••••";
@@ -201,7 +202,7 @@ export function createProviderService(deps: ProvidersDeps) {
       name: input.name,
       kind: "microsoft-azure",
       option: "existing-account",
-      state: "ready",
+      state: moveTo("initializing", "ready"),
       failureReason: null,
       billingAccountId: null,
       tenantInput: input.tenant,
@@ -447,7 +448,7 @@ export function createProviderService(deps: ProvidersDeps) {
       const next: Row = checked.ok
         ? {
             ...row,
-            state: "ready",
+            state: moveTo(row.state, "ready"),
             failureReason: null,
             azureTenantId: checked.value.tenantId,
             azureSubscriptionName: checked.value.subscriptionName,
@@ -456,7 +457,7 @@ export function createProviderService(deps: ProvidersDeps) {
           }
         : {
             ...row,
-            state: "unavailable",
+            state: moveTo(row.state, "unavailable"),
             failureReason: checked.error.message,
             lastSyncedAt: at,
             updatedAt: at,
@@ -520,7 +521,7 @@ export function createProviderService(deps: ProvidersDeps) {
       const at = clock.now();
       const next: Row = {
         ...row,
-        state: "ready",
+        state: moveTo(row.state, "ready"),
         failureReason: null,
         tenantInput: input.tenant,
         azureTenantId: checked.value.tenantId,
@@ -575,10 +576,10 @@ export function createProviderService(deps: ProvidersDeps) {
       if (!found.ok) return found;
       const row = found.value;
       const at = clock.now();
-      const deleting: Row = { ...row, state: "deleting", updatedAt: at };
+      const deleting: Row = { ...row, state: moveTo(row.state, "deleting"), updatedAt: at };
       const removable = row.onboardingRunId === null;
       await db.transaction(async (tx) => {
-        await tx.update(providers).set({ state: "deleting", updatedAt: at }).where(eq(providers.id, id));
+        await tx.update(providers).set({ state: deleting.state, updatedAt: at }).where(eq(providers.id, id));
         await logEvent(tx, caller.actor, row, at, {
           event: "deleting",
           from: row.state,

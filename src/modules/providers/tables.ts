@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigserial, index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { ts } from "../../platform/db/columns.ts";
+import { providerStates } from "./states.ts";
 
 /**
  * Providers: a cloud account a workspace manages. Today only `microsoft-azure`, with one of three options.
@@ -16,9 +17,7 @@ export const providers = pgTable(
     name: text("name").notNull(),
     kind: text("kind", { enum: ["microsoft-azure"] }).notNull(),
     option: text("option", { enum: ["existing-account", "migrate-tenant", "new-customer"] }).notNull(),
-    state: text("state", {
-      enum: ["initializing", "processing", "ready", "deleting", "unavailable", "failed"],
-    }).notNull(),
+    state: text("state", { enum: providerStates }).notNull(),
     /** Why the provider is `failed` or `unavailable`, in words the user can act on; null otherwise. */
     failureReason: text("failure_reason"),
     /** The partner-cloud account that pays (options 2 and 3); null for option 1, which Microsoft bills. */
