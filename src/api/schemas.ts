@@ -35,6 +35,7 @@ const examples: Record<IdKind, string> = {
   mail: "mail_…",
   billingAccount: "ba_…",
   termsAcceptance: "tac_…",
+  workflowRun: "wf_…",
   provider: "prv_…",
   shutdownRequest: "sdr_…",
 };
