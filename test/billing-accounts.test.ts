@@ -6,7 +6,7 @@ import type { DemoSeed, RunningEmulator } from "../src/emulator/index.ts";
 import { fakeClock } from "../src/platform/clock.ts";
 import { loadSecretBox } from "../src/platform/secrets.ts";
 import { backends } from "./support/databases.ts";
-import { createHarness, type Auth, type Harness } from "./support/harness.ts";
+import { createHarness, must, type Auth, type Harness } from "./support/harness.ts";
 import { startSeededEmulator } from "./support/seeded-emulator.ts";
 import { integrationsFor } from "./support/test-integrations.ts";
 import { createWorld, type World } from "./support/world.ts";
@@ -362,6 +362,25 @@ for (const backend of backends()) {
         403,
       );
 
+      // The partner cloud disables the account: the next check reads it live, says so and records the change.
+      const upstream = emu.partnerCloud.account("PCUK");
+      assert.ok(upstream);
+      upstream.status = "Disabled";
+      const disabled = await h.modules.billingAccounts.checkEligibility(pcuk.id);
+      assert.ok(disabled.ok);
+      assert.deepEqual(
+        disabled.value.reasons.map((r) => r.code),
+        ["ineligible_inactive"],
+      );
+      const change = await h.modules.audit.list({
+        targetId: pcuk.id,
+        action: "billing_account.eligibility_checked",
+        limit: 1,
+      });
+      assert.deepEqual(change.items[0]?.details["changed"], { status: { from: "active", to: "disabled" } });
+      upstream.status = "Active";
+      assert.equal(must(await h.modules.billingAccounts.checkEligibility(pcuk.id)).eligible, true);
+
       h.clock.advance(15 * 86_400_000);
       const stored = await h.modules.billingAccounts.checkEligibility(pcuk.id);
       assert.ok(stored.ok);
@@ -377,6 +396,8 @@ for (const backend of backends()) {
         checks.items.map((e) => [e.actorKind, e.details["source"]]),
         [
           ["system", "stored"],
+          ["system", "live"],
+          ["system", "live"],
           ["user", "live"],
           ["system", "live"],
         ],
