@@ -192,6 +192,8 @@ for (const backend of backends()) {
         token: invitationToken,
         // No partner cloud here, so no connected account: reads of an unknown one must not write either.
         billingAccountId: `ba_${"0".repeat(26)}`,
+        // Likewise no provider (none can be made without Microsoft here): reading an unknown one writes nothing.
+        providerId: `prv_${"0".repeat(26)}`,
       };
       const urls: string[] = [];
       for (const [path, methods] of Object.entries(doc.paths)) {
