@@ -66,6 +66,8 @@ export async function run(
   if (opts.worker) {
     const worker = startMailWorker({ notifications: modules.notifications, mailer: mail.mailer, log });
     stops.push(() => worker.stop());
+    const onboarding = modules.onboarding.startWorker({ concurrency: 4 });
+    stops.push(() => onboarding.stop());
   }
   return {
     url,

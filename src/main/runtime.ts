@@ -7,6 +7,7 @@ import { createAuditLog } from "../modules/audit/index.ts";
 import { createBillingAccounts } from "../modules/billing-accounts/index.ts";
 import { createIdentity } from "../modules/identity/index.ts";
 import { createNotifications } from "../modules/notifications/index.ts";
+import { createWorkflowEngine } from "../modules/onboarding/index.ts";
 import { createProviders } from "../modules/providers/index.ts";
 import { createTenancy } from "../modules/tenancy/index.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
@@ -79,7 +80,9 @@ export function createModules(
     // Loaded on first use: only storing or reading a provider's client secret needs the key.
     secrets: () => (secretBox ??= loadSecretBox(config).box),
   });
-  return { audit, notifications, tenancy, identity, integrations, providers, billingAccounts };
+  // The onboarding workflows run on this engine; worker processes drive it (processes.ts).
+  const onboarding = createWorkflowEngine({ db, clock });
+  return { audit, notifications, tenancy, identity, integrations, providers, billingAccounts, onboarding };
 }
 
 export type Modules = ReturnType<typeof createModules>;
