@@ -1,14 +1,10 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import type { RunningEmulator } from "../src/emulator/index.ts";
-import { systemClock } from "../src/platform/clock.ts";
 import { actors, matrix, type Actor, type Outcome } from "./authorization-matrix.ts";
 import { backends } from "./support/databases.ts";
-import { createHarness, type Auth, type Harness } from "./support/harness.ts";
-import { startSeededEmulator } from "./support/seeded-emulator.ts";
-import { integrationsFor } from "./support/test-integrations.ts";
+import { type Auth, type Harness } from "./support/harness.ts";
 import { createWorld, type World } from "./support/world.ts";
+import { connectedHarness, worldConnections } from "./support/connected-harness.ts";
 
 const outcomeOf = (status: number): Outcome | `status ${number}` =>
   status >= 200 && status < 300
@@ -30,40 +26,20 @@ for (const backend of backends()) {
     let h: Harness;
     let w: World;
     let n = 0;
-    let emu: RunningEmulator;
-    let closeIntegrations: () => void;
+    let close: () => Promise<void>;
 
     before(async () => {
       // Operations that reach Microsoft (a provider's live check) answer 2xx only with a world to reach.
-      const started = await startSeededEmulator(`authorization-${backend.name}`);
-      emu = started.emu;
-      const { seed } = started;
-      const built = await integrationsFor(emu, seed, systemClock);
-      closeIntegrations = built.close;
       // Every caller tries unknown invitation tokens here: lift the guessing limit that S6 tests elsewhere.
-      h = await createHarness(
-        await backend.open(),
-        { INVITATION_MAX_FAILURES: "100000", SECRETS_KEYS: `k1:${randomBytes(32).toString("base64")}` },
-        { integrations: built.integrations },
-      );
-      w = await createWorld(h, {
-        partnerCloud: { userName: seed.partnerCloud.userName, password: seed.partnerCloud.password },
-        azure: {
-          tenant: seed.tenantDomain,
-          subscriptionId: seed.subscriptionId,
-          clientId: seed.clientId,
-          clientSecret: seed.clientSecret,
-        },
+      const connected = await connectedHarness(`authorization-${backend.name}`, await backend.open(), {
+        INVITATION_MAX_FAILURES: "100000",
       });
+      ({ h, close } = connected);
+      w = await createWorld(h, worldConnections(connected.seed));
       // Past the expiring token's one-day lifetime.
       h.clock.advance(2 * 86_400_000);
     });
-    after(async () => {
-      await h.close();
-      await h.database.close();
-      closeIntegrations();
-      await emu.close();
-    });
+    after(() => close());
 
     async function authOf(actor: Actor): Promise<Auth> {
       switch (actor) {

@@ -1,14 +1,10 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import type { RunningEmulator } from "../src/emulator/index.ts";
-import { systemClock } from "../src/platform/clock.ts";
 import { matrix } from "./authorization-matrix.ts";
 import { backends } from "./support/databases.ts";
-import { createHarness, type Auth, type Harness } from "./support/harness.ts";
-import { startSeededEmulator } from "./support/seeded-emulator.ts";
-import { integrationsFor } from "./support/test-integrations.ts";
+import { type Auth, type Harness } from "./support/harness.ts";
 import { createWorld, type World } from "./support/world.ts";
+import { connectedHarness, worldConnections } from "./support/connected-harness.ts";
 
 type ErrorBody = {
   error: { code: string; message: string; requestId: string; fields?: { path: string; message: string }[] };
@@ -117,40 +113,20 @@ for (const backend of backends()) {
     let admin: Auth;
     let operator: Auth;
     let n = 0;
-    let emu: RunningEmulator;
-    let closeIntegrations: () => void;
+    let close: () => Promise<void>;
 
     before(async () => {
       // The matrix's rows for providers and billing accounts reach Microsoft and the partner cloud: the emulator.
-      const started = await startSeededEmulator(`input-validation-${backend.name}`);
-      emu = started.emu;
-      const { seed } = started;
-      const built = await integrationsFor(emu, seed, systemClock);
-      closeIntegrations = built.close;
       // Every caller tries unknown invitation tokens here: lift the guessing limit that S6 tests elsewhere.
-      h = await createHarness(
-        await backend.open(),
-        { INVITATION_MAX_FAILURES: "100000", SECRETS_KEYS: `k1:${randomBytes(32).toString("base64")}` },
-        { integrations: built.integrations },
-      );
-      w = await createWorld(h, {
-        partnerCloud: { userName: seed.partnerCloud.userName, password: seed.partnerCloud.password },
-        azure: {
-          tenant: seed.tenantDomain,
-          subscriptionId: seed.subscriptionId,
-          clientId: seed.clientId,
-          clientSecret: seed.clientSecret,
-        },
+      const connected = await connectedHarness(`input-validation-${backend.name}`, await backend.open(), {
+        INVITATION_MAX_FAILURES: "100000",
       });
+      ({ h, close } = connected);
+      w = await createWorld(h, worldConnections(connected.seed));
       admin = await h.sessionFor(w.ids.orgAdmin);
       operator = await h.sessionFor(w.ids.operator);
     });
-    after(async () => {
-      await h.close();
-      await h.database.close();
-      closeIntegrations();
-      await emu.close();
-    });
+    after(() => close());
 
     for (const [operation, cases] of Object.entries(badBodies)) {
       void test(`${operation}: each invalid body gets 400 naming the field, with a message saying how to fix it`, async () => {

@@ -10,11 +10,11 @@ import {
   createWorkflowEngine,
   defineWorkflow,
   done,
-  seededRandom,
   type WorkflowEngine,
 } from "../src/modules/onboarding/index.ts";
 import { scratchPostgres } from "./support/databases.ts";
 import { crashStepIds, crashTables, crashWorkflow } from "./support/onboarding-crash-workflow.ts";
+import { seededRandom } from "../src/platform/seeded-random.ts";
 
 const serverUrl = process.env["DATABASE_URL"];
 const seed = Number(process.env["ENGINE_SEED"] ?? Date.now() % 1_000_000);

@@ -10,12 +10,12 @@ import {
   done,
   fail,
   retry,
-  seededRandom,
   wait,
   type RunEvent,
   type WorkflowEngine,
 } from "../src/modules/onboarding/index.ts";
 import { backends } from "./support/databases.ts";
+import { seededRandom } from "../src/platform/seeded-random.ts";
 
 const seed = Number(process.env["ENGINE_SEED"] ?? Date.now() % 1_000_000);
 

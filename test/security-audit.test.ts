@@ -1,13 +1,9 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import type { DemoSeed, RunningEmulator } from "../src/emulator/index.ts";
 import type { Mailer, OutgoingMail } from "../src/integrations/mail/index.ts";
-import { systemClock } from "../src/platform/clock.ts";
 import { backends } from "./support/databases.ts";
-import { createHarness, PASSWORD, type Auth, type Harness, type Response } from "./support/harness.ts";
-import { startSeededEmulator } from "./support/seeded-emulator.ts";
-import { integrationsFor } from "./support/test-integrations.ts";
+import { PASSWORD, type Auth, type Harness, type Response } from "./support/harness.ts";
+import { connectedHarness } from "./support/connected-harness.ts";
 
 /** S9: the audit log. Every mutation through the API leaves exactly one record; the log is append-only and chained. */
 
@@ -56,9 +52,7 @@ for (const backend of backends()) {
       close: () => Promise.resolve(),
     };
     let n = 0;
-    let emu: RunningEmulator;
-    let seed: DemoSeed;
-    let closeIntegrations: () => void;
+    let close: () => Promise<void>;
 
     /** Runs one API call under its own x-request-id, one fake second after the previous one. */
     async function step(
@@ -120,15 +114,10 @@ for (const backend of backends()) {
 
     before(async () => {
       // Providers are checked live against Microsoft: the drive runs against a seeded emulator.
-      ({ emu, seed } = await startSeededEmulator(`security-audit-${backend.name}`));
-      const built = await integrationsFor(emu, seed, systemClock);
-      closeIntegrations = built.close;
+      const connected = await connectedHarness(`security-audit-${backend.name}`, await backend.open());
+      ({ h, close } = connected);
+      const { seed } = connected;
       secrets.push(seed.clientSecret);
-      h = await createHarness(
-        await backend.open(),
-        { SECRETS_KEYS: `k1:${randomBytes(32).toString("base64")}` },
-        { integrations: built.integrations },
-      );
 
       // Setup and sign-in.
       const setup = await step(
@@ -703,12 +692,7 @@ for (const backend of backends()) {
         }),
       );
     });
-    after(async () => {
-      await h.close();
-      await h.database.close();
-      closeIntegrations();
-      await emu.close();
-    });
+    after(() => close());
 
     const rowsOf = async (requestId: string) =>
       (await h.database.query("SELECT * FROM audit_events WHERE request_id = $1", [requestId]))

@@ -4,7 +4,8 @@
 import { z } from "zod";
 import { systemClock } from "../../src/platform/clock.ts";
 import { openDatabase } from "../../src/platform/db/open-database.ts";
-import { createWorkflowEngine, seededRandom } from "../../src/modules/onboarding/index.ts";
+import { createWorkflowEngine } from "../../src/modules/onboarding/index.ts";
+import { seededRandom } from "../../src/platform/seeded-random.ts";
 import { crashWorkflow } from "./onboarding-crash-workflow.ts";
 
 const url = z.string().parse(process.env["DATABASE_URL"]);

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { mulberry32 } from "../usage/seeded-random.ts";
+import { seededRandom } from "../../platform/seeded-random.ts";
 import { latencyProfiles } from "./latency-profiles.ts";
 
 /**
@@ -98,7 +98,7 @@ export function installFaults(app: FastifyInstance) {
       return reply
         .code(400)
         .send({ error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
-    rules.push({ ...parsed.data, used: 0, rng: mulberry32(parsed.data.seed) });
+    rules.push({ ...parsed.data, used: 0, rng: seededRandom(parsed.data.seed) });
     return reply.code(201).send(parsed.data);
   });
   // A latency profile replaces every latency rule with Microsoft-like delays divided by `timeFactor`, for good.
@@ -120,7 +120,7 @@ export function installFaults(app: FastifyInstance) {
         times: 1_000_000,
         seed: seed + i,
       });
-      rules.push({ ...rule, used: 0, rng: mulberry32(rule.seed) });
+      rules.push({ ...rule, used: 0, rng: seededRandom(rule.seed) });
     });
     return reply.code(201).send({ profile, timeFactor, routes: ranges.length });
   });

@@ -1,6 +1,7 @@
 import { fixed, rescale, times, type Fixed } from "./fixed-decimal.ts";
 import { firstDayOf, isoDayTime, type Month } from "./billing-calendar.ts";
-import { mulberry32, seedOf } from "./seeded-random.ts";
+import { seededRandom } from "../../platform/seeded-random.ts";
+import { seedOf } from "./seeded-random.ts";
 
 /**
  * Azure plan prices are in USD and invoiced in the currency of the customer's country (Partner Center, "Azure plan
@@ -38,7 +39,7 @@ export const currencySymbol = (currency: string) => SYMBOL[currency] ?? currency
 export function exchangeRate(month: Month, currency: string): Fixed {
   if (currency === PRICING_CURRENCY) return fixed("1.0000");
   const base = fixed(BASE_RATE[currency] ?? "1.0000");
-  const driftBasisPoints = Math.floor(mulberry32(seedOf("fx", month, currency))() * 401) - 200;
+  const driftBasisPoints = Math.floor(seededRandom(seedOf("fx", month, currency))() * 401) - 200;
   const factor = { units: BigInt(10_000 + driftBasisPoints), scale: 4 };
   return rescale(times(base, factor), 4);
 }

@@ -20,15 +20,3 @@ export function stableCode(length: number, ...parts: string[]): string {
   for (let i = 0; i < length; i++) code += alphabet[(bytes[i] ?? 0) % alphabet.length] ?? "0";
   return code;
 }
-
-/** mulberry32: a small, fast generator of floats in [0, 1); the same seed always gives the same sequence. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

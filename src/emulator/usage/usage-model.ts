@@ -19,7 +19,8 @@ import {
   vmComputeMeter,
   type Meter,
 } from "./meter-catalog.ts";
-import { mulberry32, seedOf, stableGuid } from "./seeded-random.ts";
+import { seededRandom } from "../../platform/seeded-random.ts";
+import { seedOf, stableGuid } from "./seeded-random.ts";
 
 /** An ARM resource that meters usage, from the day the billing side first saw it until the day it saw it gone. */
 export type UsageResource = {
@@ -127,7 +128,7 @@ export const azurePlanIdOf = (customerTenantId: string) => stableGuid("azure-pla
 
 /** Traits of a subscription that do not change from day to day, drawn from its id. */
 function traitsOf(subscriptionId: string): Traits {
-  const r = mulberry32(seedOf("traits", subscriptionId));
+  const r = seededRandom(seedOf("traits", subscriptionId));
   return {
     /** A dev/test workload: VMs run about 10–12 hours on weekdays and are off at weekends. */
     devWorkload: r() < 0.2,
@@ -142,7 +143,7 @@ function traitsOf(subscriptionId: string): Traits {
  * 3–10 days in a month, so its meters have two PEC segments, as Partner Center's invoice shows them.
  */
 function pecLostDays(subscriptionId: string, month: Month): { from: number; to: number } | null {
-  const r = mulberry32(seedOf("pec", subscriptionId, month));
+  const r = seededRandom(seedOf("pec", subscriptionId, month));
   if (r() >= 0.1) return null;
   const from = firstDayOf(month) + Math.floor(r() * daysIn(month));
   return { from, to: from + 3 + Math.floor(r() * 8) };
@@ -286,7 +287,7 @@ function lateDaysOf(r: () => number): number {
 
 function rowOf(subject: UsageSubject, ctx: DayContext, u: Usage): UsageRow | null {
   const { day } = ctx;
-  const r = mulberry32(seedOf("row", subject.subscription.id, String(day), u.meter.key, u.resourceUri));
+  const r = seededRandom(seedOf("row", subject.subscription.id, String(day), u.meter.key, u.resourceUri));
   const availableOnDay = day + 1 + lateDaysOf(r);
   const quantity = dailyQuantity(u, subject, ctx, r);
   if (quantity.units === 0n) return null;

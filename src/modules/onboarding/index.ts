@@ -10,7 +10,6 @@ export type {
   StepOutcome,
   UndoOutcome,
 } from "./engine/definitions.ts";
-export { seededRandom } from "./engine/backoff.ts";
 export type { RunView } from "./engine/runs.ts";
 export type { RunEvent, RunEventType, RunState, TransitionListener, EngineOptions } from "./engine/store.ts";
 export type { EngineError } from "./engine/errors.ts";

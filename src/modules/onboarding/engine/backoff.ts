@@ -20,15 +20,3 @@ export function retryDelayMs(p: {
   const jittered = Math.round(ceiling / 2 + (p.random() * ceiling) / 2);
   return Math.max(jittered, Math.ceil(p.afterMs ?? 0));
 }
-
-/** A small seedable generator (mulberry32): tests print the seed, and a failure replays from it. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { z } from "zod";
-import { retryDelayMs, seededRandom } from "./backoff.ts";
+import { seededRandom } from "../../../platform/seeded-random.ts";
+import { retryDelayMs } from "./backoff.ts";
 import { decide } from "./decide.ts";
 import { defineWorkflow, done, fail, retry, wait } from "./definitions.ts";
 
