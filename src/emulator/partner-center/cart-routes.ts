@@ -9,7 +9,7 @@ import { link, pcFault, send, type PcAnswer } from "./pc-answer.ts";
 import { countryOf, customerOf, partnerOf, type PcContext } from "./pc-context.ts";
 import { lineErrors } from "./purchase-rules.ts";
 import { orderView, placeOrder } from "./orders.ts";
-import { replayable } from "./replay.ts";
+import { customerWrite } from "./replay.ts";
 
 /** A cart lives 15 minutes after its last change (B7.2, the documented example's expirationTimestamp). */
 const CART_LIFETIME_MS = 15 * 60_000;
@@ -98,64 +98,52 @@ export function cartRoutes(app: FastifyInstance, ctx: PcContext) {
   type Create = { Params: { id: string }; Body: unknown };
   app.post(
     "/v1/customers/:id/carts",
-    replayable<Create>(
-      ctx.state,
-      (req) => partnerOf(ctx, req),
-      (req) => {
-        const found = customerOf(ctx, req, req.params.id);
-        if ("refusal" in found) return found.refusal;
-        const body = parseCart(req.body);
-        if ("status" in body) return body;
-        const now = ctx.clock.now();
-        const cart = ctx.commerce.carts.add({
-          id: randomUUID(),
-          partnerTenantId: partnerOf(ctx, req),
-          customerId: found.customer.id,
-          lineItems: linesOf(body),
-          ...(body.PartnerOnRecordAttestationAccepted === undefined
-            ? {}
-            : { partnerOnRecordAttestationAccepted: body.PartnerOnRecordAttestationAccepted }),
-          creationTimestamp: new Date(now).toISOString(),
-          lastModifiedTimestamp: new Date(now).toISOString(),
-          expirationTimestamp: new Date(now + CART_LIFETIME_MS).toISOString(),
-          lastModifiedUser: modifiedBy(req),
-          status: "Active",
-        });
-        return { status: 201, body: cartView(ctx, found.customer, cart) };
-      },
-    ),
+    customerWrite<Create>(ctx, (req, customer) => {
+      const body = parseCart(req.body);
+      if ("status" in body) return body;
+      const now = ctx.clock.now();
+      const cart = ctx.commerce.carts.add({
+        id: randomUUID(),
+        partnerTenantId: partnerOf(ctx, req),
+        customerId: customer.id,
+        lineItems: linesOf(body),
+        ...(body.PartnerOnRecordAttestationAccepted === undefined
+          ? {}
+          : { partnerOnRecordAttestationAccepted: body.PartnerOnRecordAttestationAccepted }),
+        creationTimestamp: new Date(now).toISOString(),
+        lastModifiedTimestamp: new Date(now).toISOString(),
+        expirationTimestamp: new Date(now + CART_LIFETIME_MS).toISOString(),
+        lastModifiedUser: modifiedBy(req),
+        status: "Active",
+      });
+      return { status: 201, body: cartView(ctx, customer, cart) };
+    }),
   );
 
   type One = { Params: { id: string; cartId: string }; Body: unknown };
   app.put(
     "/v1/customers/:id/carts/:cartId",
-    replayable<One>(
-      ctx.state,
-      (req) => partnerOf(ctx, req),
-      (req) => {
-        const found = customerOf(ctx, req, req.params.id);
-        if ("refusal" in found) return found.refusal;
-        const cart = cartIn(found.customer.id, req.params.cartId);
-        if (!cart) return cartMissing(req.params.cartId);
-        if (cart.status === "Ordered")
-          return pcFault(400, 800065, `The cart ${cart.id} was already submitted; create a new cart.`);
-        const body = parseCart(req.body);
-        if ("status" in body) return body;
-        const now = ctx.clock.now();
-        const updated = ctx.commerce.carts.update(
-          (c) => c.id === cart.id,
-          (c) => ({
-            ...c,
-            lineItems: linesOf(body),
-            partnerOnRecordAttestationAccepted: body.PartnerOnRecordAttestationAccepted,
-            lastModifiedTimestamp: new Date(now).toISOString(),
-            expirationTimestamp: new Date(now + CART_LIFETIME_MS).toISOString(),
-            lastModifiedUser: modifiedBy(req),
-          }),
-        );
-        return { status: 200, body: cartView(ctx, found.customer, updated ?? cart) };
-      },
-    ),
+    customerWrite<One>(ctx, (req, customer) => {
+      const cart = cartIn(customer.id, req.params.cartId);
+      if (!cart) return cartMissing(req.params.cartId);
+      if (cart.status === "Ordered")
+        return pcFault(400, 800065, `The cart ${cart.id} was already submitted; create a new cart.`);
+      const body = parseCart(req.body);
+      if ("status" in body) return body;
+      const now = ctx.clock.now();
+      const updated = ctx.commerce.carts.update(
+        (c) => c.id === cart.id,
+        (c) => ({
+          ...c,
+          lineItems: linesOf(body),
+          partnerOnRecordAttestationAccepted: body.PartnerOnRecordAttestationAccepted,
+          lastModifiedTimestamp: new Date(now).toISOString(),
+          expirationTimestamp: new Date(now + CART_LIFETIME_MS).toISOString(),
+          lastModifiedUser: modifiedBy(req),
+        }),
+      );
+      return { status: 200, body: cartView(ctx, customer, updated ?? cart) };
+    }),
   );
 
   app.get(
@@ -171,72 +159,59 @@ export function cartRoutes(app: FastifyInstance, ctx: PcContext) {
 
   app.post(
     "/v1/customers/:id/carts/:cartId/checkout",
-    replayable<One>(
-      ctx.state,
-      (req) => partnerOf(ctx, req),
-      (req) => {
-        const found = customerOf(ctx, req, req.params.id);
-        if ("refusal" in found) return found.refusal;
-        const customer = found.customer;
-        const cart = cartIn(customer.id, req.params.cartId);
-        if (!cart) return cartMissing(req.params.cartId);
-        if (cart.status === "Ordered")
-          return pcFault(400, 800065, `The cart ${cart.id} was already submitted; create a new cart.`);
-        // Partner Center publishes no code for an expired cart; it is invalid input (800002).
-        if (Date.parse(cart.expirationTimestamp) <= ctx.clock.now())
-          return pcFault(
-            400,
-            800002,
-            `The cart ${cart.id} expired at ${cart.expirationTimestamp}; create a new cart.`,
-          );
-        const partnerTenantId = partnerOf(ctx, req);
-        if (!hasAcceptedMca(ctx, partnerTenantId, customer.id))
-          return pcFault(
-            403,
-            13605,
-            "The customer has not accepted the Microsoft Customer Agreement: attest it with POST /v1/customers/{id}/agreements before purchasing.",
-          );
-        const errors = lineErrors(
-          ctx,
-          customer,
-          partnerTenantId,
-          cart.lineItems,
-          cart.partnerOnRecordAttestationAccepted,
+    customerWrite<One>(ctx, (req, customer) => {
+      const cart = cartIn(customer.id, req.params.cartId);
+      if (!cart) return cartMissing(req.params.cartId);
+      if (cart.status === "Ordered")
+        return pcFault(400, 800065, `The cart ${cart.id} was already submitted; create a new cart.`);
+      // Partner Center publishes no code for an expired cart; it is invalid input (800002).
+      if (Date.parse(cart.expirationTimestamp) <= ctx.clock.now())
+        return pcFault(
+          400,
+          800002,
+          `The cart ${cart.id} expired at ${cart.expirationTimestamp}; create a new cart.`,
         );
-        const groups = orderGroups(cart.lineItems);
-        const orders = [];
-        const orderErrors = [];
-        for (const group of [...new Set(groups)]) {
-          const indexes = cart.lineItems.map((_, i) => i).filter((i) => groups[i] === group);
-          const failed = indexes.map((i) => errors[i]).find((e) => e);
-          if (failed) {
-            orderErrors.push({
-              orderGroupId: group,
-              code: failed.errorCode,
-              description: failed.errorDescription,
-            });
-            continue;
-          }
-          const lines = indexes.flatMap((i) => cart.lineItems[i] ?? []);
-          const order = placeOrder(
-            ctx,
-            customer,
-            partnerTenantId,
-            lines[0]?.billingCycle ?? "one_time",
-            lines,
-          );
-          orders.push(orderView(order));
+      const partnerTenantId = partnerOf(ctx, req);
+      if (!hasAcceptedMca(ctx, partnerTenantId, customer.id))
+        return pcFault(
+          403,
+          13605,
+          "The customer has not accepted the Microsoft Customer Agreement: attest it with POST /v1/customers/{id}/agreements before purchasing.",
+        );
+      const errors = lineErrors(
+        ctx,
+        customer,
+        partnerTenantId,
+        cart.lineItems,
+        cart.partnerOnRecordAttestationAccepted,
+      );
+      const groups = orderGroups(cart.lineItems);
+      const orders = [];
+      const orderErrors = [];
+      for (const group of [...new Set(groups)]) {
+        const indexes = cart.lineItems.map((_, i) => i).filter((i) => groups[i] === group);
+        const failed = indexes.map((i) => errors[i]).find((e) => e);
+        if (failed) {
+          orderErrors.push({
+            orderGroupId: group,
+            code: failed.errorCode,
+            description: failed.errorDescription,
+          });
+          continue;
         }
-        if (orders.length)
-          ctx.commerce.carts.update(
-            (c) => c.id === cart.id,
-            (c) => ({ ...c, status: "Ordered" as const }),
-          );
-        return {
-          status: 201,
-          body: { orders, orderErrors, attributes: { objectType: "CartCheckoutResult" } },
-        };
-      },
-    ),
+        const lines = indexes.flatMap((i) => cart.lineItems[i] ?? []);
+        const order = placeOrder(ctx, customer, partnerTenantId, lines[0]?.billingCycle ?? "one_time", lines);
+        orders.push(orderView(order));
+      }
+      if (orders.length)
+        ctx.commerce.carts.update(
+          (c) => c.id === cart.id,
+          (c) => ({ ...c, status: "Ordered" as const }),
+        );
+      return {
+        status: 201,
+        body: { orders, orderErrors, attributes: { objectType: "CartCheckoutResult" } },
+      };
+    }),
   );
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { ApplicationConsentRecord } from "./commerce-state.ts";
 import { collection, pcFault, send } from "./pc-answer.ts";
 import { customerOf, isGuid, partnerOf, type PcContext } from "./pc-context.ts";
-import { replayable } from "./replay.ts";
+import { customerWrite } from "./replay.ts";
 
 const ConsentBody = z.object({
   applicationId: z.string().refine(isGuid, "must be the application's client id (a GUID)"),
@@ -50,45 +50,39 @@ export function consentRoutes(app: FastifyInstance, ctx: PcContext) {
   type Create = { Params: { id: string }; Body: unknown };
   app.post(
     "/v1/customers/:id/applicationconsents",
-    replayable<Create>(
-      ctx.state,
-      (req) => partnerOf(ctx, req),
-      (req) => {
-        const found = customerOf(ctx, req, req.params.id);
-        if ("refusal" in found) return found.refusal;
-        const parsed = ConsentBody.safeParse(req.body);
-        if (!parsed.success)
-          return pcFault(
-            400,
-            800002,
-            `The application consent is not valid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}.`,
-          );
-        const applicationId = parsed.data.applicationId.toLowerCase();
-        const registered = ctx.state.app(applicationId);
-        if (!registered)
-          return pcFault(404, 1000, `The application ${applicationId} is not registered in any tenant.`);
-        if (registered.tenantId !== partnerOf(ctx, req))
-          return pcFault(
-            403,
-            400,
-            `The application ${applicationId} is not registered in the partner's tenant.`,
-          );
-        const record: ApplicationConsentRecord = {
-          partnerTenantId: partnerOf(ctx, req),
-          customerId: found.customer.id,
-          applicationId,
-          ...(parsed.data.displayName === undefined ? {} : { displayName: parsed.data.displayName }),
-          applicationGrants: parsed.data.applicationGrants,
-          createdAt: ctx.clock.nowIso(),
-        };
-        ctx.commerce.applicationConsents.upsert(
-          (c) => c.customerId === record.customerId && c.applicationId === applicationId,
-          record,
+    customerWrite<Create>(ctx, (req, customer) => {
+      const parsed = ConsentBody.safeParse(req.body);
+      if (!parsed.success)
+        return pcFault(
+          400,
+          800002,
+          `The application consent is not valid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}.`,
         );
-        ctx.state.grantConsent(applicationId, found.customer.id, scopesOf(record.applicationGrants));
-        return { status: 201, body: consentView(record) };
-      },
-    ),
+      const applicationId = parsed.data.applicationId.toLowerCase();
+      const registered = ctx.state.app(applicationId);
+      if (!registered)
+        return pcFault(404, 1000, `The application ${applicationId} is not registered in any tenant.`);
+      if (registered.tenantId !== partnerOf(ctx, req))
+        return pcFault(
+          403,
+          400,
+          `The application ${applicationId} is not registered in the partner's tenant.`,
+        );
+      const record: ApplicationConsentRecord = {
+        partnerTenantId: partnerOf(ctx, req),
+        customerId: customer.id,
+        applicationId,
+        ...(parsed.data.displayName === undefined ? {} : { displayName: parsed.data.displayName }),
+        applicationGrants: parsed.data.applicationGrants,
+        createdAt: ctx.clock.nowIso(),
+      };
+      ctx.commerce.applicationConsents.upsert(
+        (c) => c.customerId === record.customerId && c.applicationId === applicationId,
+        record,
+      );
+      ctx.state.grantConsent(applicationId, customer.id, scopesOf(record.applicationGrants));
+      return { status: 201, body: consentView(record) };
+    }),
   );
 
   app.get(

@@ -6,7 +6,7 @@ import { collection, pcFault, send } from "./pc-answer.ts";
 import { countryOf, customerOf, partnerOf, type PcContext } from "./pc-context.ts";
 import { lineErrors } from "./purchase-rules.ts";
 import { orderView, placeOrder, provisioningStatusView } from "./orders.ts";
-import { replayable } from "./replay.ts";
+import { customerWrite } from "./replay.ts";
 
 const OrderBody = z.object({
   lineItems: z
@@ -33,57 +33,50 @@ export function orderRoutes(app: FastifyInstance, ctx: PcContext) {
   type Create = { Params: { id: string }; Body: unknown };
   app.post(
     "/v1/customers/:id/orders",
-    replayable<Create>(
-      ctx.state,
-      (req) => partnerOf(ctx, req),
-      (req) => {
-        const found = customerOf(ctx, req, req.params.id);
-        if ("refusal" in found) return found.refusal;
-        const customer = found.customer;
-        const parsed = OrderBody.safeParse(req.body);
-        if (!parsed.success)
-          return pcFault(
-            400,
-            800002,
-            `The order is not valid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}.`,
-          );
-        const body = parsed.data;
-        const partnerTenantId = partnerOf(ctx, req);
-        if (!hasAcceptedMca(ctx, partnerTenantId, customer.id))
-          return pcFault(
-            403,
-            13605,
-            "The customer has not accepted the Microsoft Customer Agreement: attest it with POST /v1/customers/{id}/agreements before purchasing.",
-          );
-        if (body.PartnerOnRecordAttestationAccepted === false)
-          return pcFault(400, 900203, "The partner-of-record attestation is required to place this order.");
-        for (const line of body.lineItems) {
-          const item = catalogItemIn(countryOf(customer), line.offerId);
-          if (!item.ok) return item.refusal;
-        }
-        const billingCycle = body.billingCycle ?? "one_time";
-        const lines = body.lineItems.map((l) => ({
-          catalogItemId: l.offerId,
-          quantity: l.quantity,
-          billingCycle,
-          friendlyName: l.friendlyName,
-        }));
-        const failed = lineErrors(
-          ctx,
-          customer,
-          partnerTenantId,
-          lines,
-          body.PartnerOnRecordAttestationAccepted,
-        )
-          .map((e, i) => (e ? `line ${i}: ${e.errorDescription} (${e.errorCode})` : null))
-          .filter((e) => e !== null);
-        if (failed.length) return pcFault(400, 800009, `The order has errors: ${failed.join("; ")}`);
-        return {
-          status: 201,
-          body: orderView(placeOrder(ctx, customer, partnerTenantId, billingCycle, lines)),
-        };
-      },
-    ),
+    customerWrite<Create>(ctx, (req, customer) => {
+      const parsed = OrderBody.safeParse(req.body);
+      if (!parsed.success)
+        return pcFault(
+          400,
+          800002,
+          `The order is not valid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}.`,
+        );
+      const body = parsed.data;
+      const partnerTenantId = partnerOf(ctx, req);
+      if (!hasAcceptedMca(ctx, partnerTenantId, customer.id))
+        return pcFault(
+          403,
+          13605,
+          "The customer has not accepted the Microsoft Customer Agreement: attest it with POST /v1/customers/{id}/agreements before purchasing.",
+        );
+      if (body.PartnerOnRecordAttestationAccepted === false)
+        return pcFault(400, 900203, "The partner-of-record attestation is required to place this order.");
+      for (const line of body.lineItems) {
+        const item = catalogItemIn(countryOf(customer), line.offerId);
+        if (!item.ok) return item.refusal;
+      }
+      const billingCycle = body.billingCycle ?? "one_time";
+      const lines = body.lineItems.map((l) => ({
+        catalogItemId: l.offerId,
+        quantity: l.quantity,
+        billingCycle,
+        friendlyName: l.friendlyName,
+      }));
+      const failed = lineErrors(
+        ctx,
+        customer,
+        partnerTenantId,
+        lines,
+        body.PartnerOnRecordAttestationAccepted,
+      )
+        .map((e, i) => (e ? `line ${i}: ${e.errorDescription} (${e.errorCode})` : null))
+        .filter((e) => e !== null);
+      if (failed.length) return pcFault(400, 800009, `The order has errors: ${failed.join("; ")}`);
+      return {
+        status: 201,
+        body: orderView(placeOrder(ctx, customer, partnerTenantId, billingCycle, lines)),
+      };
+    }),
   );
 
   app.get("/v1/customers/:id/orders", async (req: FastifyRequest<{ Params: { id: string } }>, reply) => {

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest, RouteGenericInterface } from "fastify";
-import type { EmulatorState } from "../state/emulator-state.ts";
+import type { EmulatedCustomer, EmulatorState } from "../state/emulator-state.ts";
 import { pcFault, send, type PcAnswer } from "./pc-answer.ts";
+import { customerOf, partnerOf, type PcContext } from "./pc-context.ts";
 
 /**
  * Wraps a Partner Center write (POST, PUT, PATCH) so that MS-RequestId is an idempotency key (B1: "reuse the same
@@ -37,4 +38,23 @@ export function replayable<R extends RouteGenericInterface>(
     if (decided.status < 400) state.remember(key, bodyHash, decided.status, decided.body);
     return send(reply, decided);
   };
+}
+
+/**
+ * A replayable write on one of the partner's customers (`/v1/customers/:id/…`): the customer is looked up first, and
+ * Partner Center's refusal (malformed id, another partner's customer, none) answers before `decide` runs.
+ */
+export function customerWrite<R extends RouteGenericInterface & { Params: { id: string } }>(
+  ctx: PcContext,
+  decide: (req: FastifyRequest<R>, customer: EmulatedCustomer) => PcAnswer,
+) {
+  return replayable<R>(
+    ctx.state,
+    (req) => partnerOf(ctx, req),
+    (req) => {
+      // Every route given here has `:id` in its path; fastify's request type does not carry that through R.
+      const found = customerOf(ctx, req, (req.params as { id: string }).id);
+      return "refusal" in found ? found.refusal : decide(req, found.customer);
+    },
+  );
 }
