@@ -279,19 +279,25 @@ export function createProviderService(deps: ProvidersDeps) {
     });
   }
 
+  /** The workspace as tenancy shows it to the caller; refused in providers' words, saying what is needed. */
+  async function workspaceOf(caller: Caller, workspaceId: string, need: string) {
+    const found = await deps.workspaces.get(caller, workspaceId);
+    if (found.ok) return found;
+    return err(
+      found.error.code === "forbidden"
+        ? providerErrors.forbidden(need)
+        : providerErrors.notFound("workspace", workspaceId),
+    );
+  }
+
   return {
     async create(
       caller: Caller,
       workspaceId: string,
       input: NewProvider,
     ): Promise<Result<Provider, ProviderError>> {
-      const found = await deps.workspaces.get(caller, workspaceId);
-      if (!found.ok)
-        return err(
-          found.error.code === "forbidden"
-            ? providerErrors.forbidden(NEED_EDIT)
-            : providerErrors.notFound("workspace", workspaceId),
-        );
+      const found = await workspaceOf(caller, workspaceId, NEED_EDIT);
+      if (!found.ok) return found;
       const ws = found.value;
       const scope = { orgId: ws.orgId, costCenterId: ws.costCenterId, workspaceId: ws.id };
       if (providerAccess(caller.principal, scope).access !== "edit")
@@ -321,13 +327,8 @@ export function createProviderService(deps: ProvidersDeps) {
       workspaceId: string,
       page: Page,
     ): Promise<Result<PageOf<Provider>, ProviderError>> {
-      const found = await deps.workspaces.get(caller, workspaceId);
-      if (!found.ok)
-        return err(
-          found.error.code === "forbidden"
-            ? providerErrors.forbidden(NEED_SEE)
-            : providerErrors.notFound("workspace", workspaceId),
-        );
+      const found = await workspaceOf(caller, workspaceId, NEED_SEE);
+      if (!found.ok) return found;
       const ws = found.value;
       if (providerAccess(caller.principal, { ...ws, workspaceId: ws.id }).access === "none")
         return err(providerErrors.forbidden(NEED_SEE));
