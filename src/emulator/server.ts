@@ -212,7 +212,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     async close() {
       await app.close();
       await mail.close();
-      store.flush();
+      store.close();
     },
   };
 }

@@ -18,8 +18,8 @@ export type Collection<T> = {
 
 export type Store = {
   collection<T>(name: string, schema: z.ZodType<T>): Collection<T>;
-  /** Writes pending changes now (the server does this on close). */
-  flush(): void;
+  /** Writes pending changes and stops watching for process exit (the server does this on close). */
+  close(): void;
 };
 
 /** How long changes may wait before they are written together. */
@@ -28,7 +28,7 @@ const WRITE_DELAY_MS = 20;
 /**
  * The emulated world on disk: one JSON document of named collections under `<dir>/state.json`. Changes are
  * written together a few milliseconds later (so a burst of requests costs one write, not one each), to a temporary
- * file that is then renamed, so a crash never leaves half a file; `flush()` and process exit write at once.
+ * file that is then renamed, so a crash never leaves half a file; `close()` and process exit write at once.
  */
 export function openStore(dir: string): Store {
   fs.mkdirSync(dir, { recursive: true });
@@ -99,8 +99,9 @@ export function openStore(dir: string): Store {
         },
       };
     },
-    flush() {
+    close() {
       if (timer) write();
+      process.off("exit", onExit);
     },
   };
 }
