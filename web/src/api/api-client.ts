@@ -1,11 +1,15 @@
 import { auditApi } from "./audit-api.ts";
+import { azureCustomerApi } from "./azure-customer-api.ts";
+import { billingAccountsApi } from "./billing-accounts-api.ts";
 import { costCentersApi } from "./cost-centers-api.ts";
 import type { HttpClient } from "./http-client.ts";
 import { invitationsApi } from "./invitations-api.ts";
 import { mailboxApi } from "./mailbox-api.ts";
 import { meApi } from "./me-api.ts";
 import { organizationsApi } from "./organizations-api.ts";
+import { providersApi } from "./providers-api.ts";
 import { sessionApi } from "./session-api.ts";
+import { termsApi } from "./terms-api.ts";
 import { usersApi } from "./users-api.ts";
 import { workspacesApi } from "./workspaces-api.ts";
 
@@ -22,6 +26,10 @@ export function createApiClient(http: HttpClient) {
     invitations: invitationsApi(http),
     audit: auditApi(http),
     mailbox: mailboxApi(http),
+    billingAccounts: billingAccountsApi(http),
+    terms: termsApi(http),
+    providers: providersApi(http),
+    azureCustomer: azureCustomerApi(http),
   };
 }
 

@@ -20,7 +20,16 @@ export class ApiError extends Error {
   }
 }
 
-type ErrorBody = { error?: { code?: unknown; message?: unknown; requestId?: unknown; fields?: unknown } };
+type ErrorBody = {
+  error?: {
+    code?: unknown;
+    message?: unknown;
+    requestId?: unknown;
+    fields?: unknown;
+    field?: unknown;
+    details?: unknown;
+  };
+};
 
 function fieldsOf(value: unknown): FieldError[] {
   if (!Array.isArray(value)) return [];
@@ -31,6 +40,14 @@ function fieldsOf(value: unknown): FieldError[] {
   });
 }
 
+/** A module's refusal that blames one field names it as `field`, or as `details.field`. */
+function blamedField(e: NonNullable<ErrorBody["error"]>): string | null {
+  if (typeof e.field === "string" && e.field) return e.field;
+  const details =
+    typeof e.details === "object" && e.details !== null ? (e.details as { field?: unknown }) : {};
+  return typeof details.field === "string" && details.field ? details.field : null;
+}
+
 /** Builds an ApiError from a response body of any shape (a proxy may answer with HTML). */
 export function apiErrorFrom(status: number, body: unknown): ApiError {
   const e = typeof body === "object" && body !== null ? (body as ErrorBody).error : undefined;
@@ -38,7 +55,10 @@ export function apiErrorFrom(status: number, body: unknown): ApiError {
   const message =
     typeof e?.message === "string" ? e.message : `The server answered ${status}. Try again in a moment.`;
   const requestId = typeof e?.requestId === "string" ? e.requestId : null;
-  return new ApiError(status, code, message, requestId, fieldsOf(e?.fields));
+  const fields = fieldsOf(e?.fields);
+  const field = e ? blamedField(e) : null;
+  if (field && !fields.some((f) => f.path === field)) fields.push({ path: field, message });
+  return new ApiError(status, code, message, requestId, fields);
 }
 
 /** The text to show for any failure: the API's message, or a generic one for network errors and bugs. */

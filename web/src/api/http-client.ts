@@ -9,6 +9,8 @@ export type HttpClient = {
   put<T>(path: string, body?: unknown): Promise<T>;
   patch<T>(path: string, body?: unknown): Promise<T>;
   delete<T>(path: string): Promise<T>;
+  /** The full URL of an API path, for what fetch does not serve (an EventSource stream). */
+  urlOf(path: string): string;
   /** The session's CSRF token, sent on every state-changing request; null after sign-out. */
   setCsrfToken(token: string | null): void;
 };
@@ -69,6 +71,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     put: (path, body) => request("PUT", path, body),
     patch: (path, body) => request("PATCH", path, body),
     delete: (path) => request("DELETE", path),
+    urlOf: (path) => `${options.baseUrl}${path}`,
     setCsrfToken(token) {
       csrfToken = token;
     },

@@ -121,3 +121,182 @@ export type Contexts = {
 };
 
 export type CapturedMail = { id: string; to: string[]; subject: string; text: string; receivedAt: string };
+
+export type SupportHint = {
+  kind: "support_request";
+  topic: string;
+  subject: string;
+  summary: string;
+  accountAlias: string;
+  reason: string;
+};
+
+export type IneligibilityReason = {
+  code: "ineligible_country" | "ineligible_reseller" | "ineligible_not_billable" | "ineligible_inactive";
+  message: string;
+  wayForward: string;
+  support: SupportHint;
+};
+
+export type Eligibility = { eligible: boolean; reasons: IneligibilityReason[] };
+
+export type BillingAccountFacts = {
+  alias: string;
+  name: string;
+  country: string;
+  status: "active" | "disabled";
+  demo: boolean;
+  internal: boolean;
+  reseller: boolean;
+  parentAlias: string | null;
+  parentReseller: boolean;
+};
+
+export type BillingAccount = BillingAccountFacts & {
+  id: string;
+  orgId: string;
+  costCenterId: string | null;
+  connectedAs: string;
+  connectedBy: string;
+  connectedAt: string;
+  factsReadAt: string;
+  eligibility: Eligibility;
+};
+
+export type DiscoveredAccount = BillingAccountFacts & {
+  eligibility: Eligibility;
+  connection: "none" | "this_organization" | "another_organization";
+};
+
+export type Discovery = {
+  ticket: string;
+  ticketExpiresAt: string;
+  partnerCloudUser: string;
+  accounts: DiscoveredAccount[];
+};
+
+export type EligibilityCheck = Eligibility & {
+  billingAccountId: string;
+  accountAlias: string;
+  source: "live" | "stored";
+  factsReadAt: string;
+  liveFailure: { code: string; message: string } | null;
+};
+
+export type TermsDocument = {
+  kind: "partner_terms" | "customer_agreement";
+  version: number;
+  title: string;
+  body: string;
+  url: string | null;
+  publishedAt: string;
+};
+
+export type CurrentTerms = {
+  partnerDisplayName: string | null;
+  partnerTerms: TermsDocument;
+  customerAgreement: TermsDocument;
+};
+
+export type TermsContact = { firstName: string; lastName: string; email: string; phoneNumber: string | null };
+
+export type TermsAcceptance = {
+  id: string;
+  billingAccountId: string;
+  partnerTermsVersion: number;
+  customerAgreementVersion: number;
+  acceptedBy: string;
+  acceptedAt: string;
+  clientAddress: string;
+  userAgent: string;
+  contact: TermsContact;
+};
+
+export type AzureOption = "existing-account" | "migrate-tenant" | "new-customer";
+
+export type ProviderOption = { option: AzureOption; label: string; explanation: string; optimized: boolean };
+
+export type ProviderState = "initializing" | "processing" | "ready" | "deleting" | "unavailable" | "failed";
+
+export type Provider = {
+  id: string;
+  orgId: string;
+  costCenterId: string;
+  workspaceId: string;
+  name: string;
+  kind: "microsoft-azure";
+  option: AzureOption;
+  state: ProviderState;
+  failureReason: string | null;
+  billingAccountId: string | null;
+  onboardingRunId: string | null;
+  azure: {
+    tenant: string | null;
+    tenantId: string | null;
+    subscriptionId: string | null;
+    subscriptionName: string | null;
+    clientId: string | null;
+    clientSecret: string | null;
+  };
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  lastSyncedAt: string | null;
+};
+
+export type ProviderEvent = {
+  seq: number;
+  at: string;
+  actorId: string | null;
+  actorEmail: string | null;
+  event: string;
+  fromState: string | null;
+  toState: string | null;
+  message: string;
+};
+
+export type ShutdownRequest = {
+  id: string;
+  providerId: string;
+  reason: string;
+  status: "open";
+  createdAt: string;
+};
+
+export type OnboardingStepStatus = "done" | "skipped" | "current" | "pending" | "undone";
+
+export type OnboardingRunState =
+  "queued" | "running" | "compensating" | "succeeded" | "failed" | "stuck" | "cancelled";
+
+export type OnboardingProgress = {
+  runId: string;
+  workflow: string;
+  state: OnboardingRunState;
+  stepNumber: number;
+  stepCount: number;
+  currentStep: string | null;
+  waitingFor: string | null;
+  reason: string | null;
+  lastError: string | null;
+  updatedAt: string;
+  steps: { id: string; label: string; status: OnboardingStepStatus }[];
+};
+
+export type AzureCustomer = {
+  tenantId: string | null;
+  domain: string | null;
+  companyName: string;
+  billingAccountId: string;
+  createdAt: string;
+  /** Whether the Azure administrator's credentials can still be shown to the caller (once). */
+  credentials: "available" | "shown" | "not_yours" | "unavailable" | null;
+};
+
+export type AzureCredentials = { userName: string; password: string };
+
+export type AllowedServicesPreset = {
+  id: string;
+  label: string;
+  description: string | null;
+  isDefault: boolean;
+};

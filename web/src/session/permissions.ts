@@ -1,4 +1,4 @@
-import type { Contexts, User } from "../api/types.ts";
+import type { Contexts, User, WorkspaceRole } from "../api/types.ts";
 
 /** What the console offers the user in one organization; the server still checks every call. */
 export type Permissions = {
@@ -12,6 +12,8 @@ export type Permissions = {
   canManageUsers: boolean;
   canSeeAuditLog: boolean;
   canSeeCostCenters: boolean;
+  /** Organization administrators, and cost-center administrators for their cost centers' accounts. */
+  canManageBillingAccounts: boolean;
 };
 
 export function permissionsOf(user: User, contexts: Contexts, orgId: string | null): Permissions {
@@ -31,5 +33,30 @@ export function permissionsOf(user: User, contexts: Contexts, orgId: string | nu
     canManageUsers: hasOrg && isOrgAdmin,
     canSeeAuditLog: isOperator || (hasOrg && isOrgAdmin),
     canSeeCostCenters: hasOrg && (isOrgAdmin || isCostCenterAdmin),
+    canManageBillingAccounts: hasOrg && (isOrgAdmin || isCostCenterAdmin),
+  };
+}
+
+export type ProviderAccess = {
+  /** Sees the workspace's providers: not a workspace User (product inventory §2.6). */
+  see: boolean;
+  /** Adds, renames, synchronizes and deletes them. */
+  edit: boolean;
+  /** May choose the optimized Azure options (billed through the partner): organization and cost-center admins. */
+  optimized: boolean;
+};
+
+/** What the user may do with one workspace's providers; the server applies the same rule to every call. */
+export function providerAccessIn(
+  p: Permissions,
+  workspace: { costCenterId: string; myRole: WorkspaceRole | null },
+): ProviderAccess {
+  const administers = p.isOrgAdmin || p.adminCostCenterIds.has(workspace.costCenterId);
+  const role = workspace.myRole;
+  const edit = administers || role === "admin";
+  return {
+    see: edit || role === "visitor" || role === "author",
+    edit,
+    optimized: administers,
   };
 }

@@ -9,6 +9,7 @@ export function navItemsFor(p: Permissions, hasOrg: boolean): NavItem[] {
   if (p.isOperator) items.push({ to: "/organizations", label: "Organizations" });
   if (p.canSeeCostCenters) items.push({ to: "/cost-centers", label: "Cost centers" });
   if (hasOrg) items.push({ to: "/workspaces", label: "Workspaces" });
+  if (p.canManageBillingAccounts) items.push({ to: "/billing-accounts", label: "Billing accounts" });
   if (p.canListUsers) items.push({ to: "/users", label: "Users" });
   if (p.canSeeAuditLog) items.push({ to: "/audit-log", label: "Audit log" });
   if (p.isOperator) items.push({ to: "/mailbox", label: "Mailbox" });

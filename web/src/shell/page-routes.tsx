@@ -5,10 +5,14 @@ import { Redirect } from "../routing/redirect.tsx";
 import { useScope } from "../scope/scope-context.ts";
 import { ApiTokensPage } from "../screens/tokens/api-tokens-page.tsx";
 import { AuditLogPage } from "../screens/audit/audit-log-page.tsx";
+import { BillingAccountsPage } from "../screens/billing-accounts/billing-accounts-page.tsx";
+import { TermsPage } from "../screens/billing-accounts/terms-page.tsx";
 import { CostCentersPage } from "../screens/cost-centers/cost-centers-page.tsx";
 import { MailboxPage } from "../screens/mailbox/mailbox-page.tsx";
 import { OrganizationsPage } from "../screens/organizations/organizations-page.tsx";
 import { OverviewPage } from "../screens/overview/overview-page.tsx";
+import { NewProviderPage } from "../screens/providers/new-provider-page.tsx";
+import { ProviderPage } from "../screens/providers/provider-page.tsx";
 import { UsersPage } from "../screens/users/users-page.tsx";
 import { WorkspaceDetailPage } from "../screens/workspaces/workspace-detail-page.tsx";
 import { WorkspacesPage } from "../screens/workspaces/workspaces-page.tsx";
@@ -58,10 +62,30 @@ export function PageRoutes() {
   if (path === "/organizations") return guard(p.isOperator, () => <OrganizationsPage />, false);
   if (path === "/cost-centers") return guard(p.canSeeCostCenters, () => <CostCentersPage />);
   if (path === "/workspaces") return guard(true, () => <WorkspacesPage />);
+  const newProvider = matchPath("/workspaces/:workspaceId/providers/new", path);
+  if (newProvider?.workspaceId) {
+    const id = newProvider.workspaceId;
+    return guard(true, () => <NewProviderPage key={id} workspaceId={id} />, false);
+  }
+  const provider = matchPath("/workspaces/:workspaceId/providers/:providerId", path);
+  if (provider?.workspaceId && provider.providerId) {
+    const { workspaceId, providerId } = provider;
+    return guard(
+      true,
+      () => <ProviderPage key={providerId} workspaceId={workspaceId} providerId={providerId} />,
+      false,
+    );
+  }
   const workspace = matchPath("/workspaces/:id", path);
   if (workspace?.id) {
     const id = workspace.id;
     return guard(true, () => <WorkspaceDetailPage key={id} workspaceId={id} />, false);
+  }
+  if (path === "/billing-accounts") return guard(p.canManageBillingAccounts, () => <BillingAccountsPage />);
+  const terms = matchPath("/billing-accounts/:id/terms", path);
+  if (terms?.id) {
+    const id = terms.id;
+    return guard(p.canManageBillingAccounts, () => <TermsPage key={id} billingAccountId={id} />);
   }
   if (path === "/users") return guard(p.canListUsers, () => <UsersPage />);
   if (path === "/audit-log") return guard(p.canSeeAuditLog, () => <AuditLogPage />, false);

@@ -3,12 +3,14 @@ import { useApi } from "../../app/api-context.ts";
 import { Link } from "../../routing/link.tsx";
 import { navigate } from "../../routing/navigation.ts";
 import { useScope } from "../../scope/scope-context.ts";
+import { providerAccessIn } from "../../session/permissions.ts";
 import { ConfirmDialog } from "../../ui/confirm-dialog.tsx";
 import { FormError } from "../../ui/form-error.tsx";
 import { LoadError } from "../../ui/load-error.tsx";
 import { PageHeader } from "../../ui/page-header.tsx";
 import { useLoad } from "../../ui/use-load.ts";
 import { useSubmit } from "../../ui/use-submit.ts";
+import { ProvidersSection } from "../providers/providers-section.tsx";
 import { AddMemberForm } from "./add-member-form.tsx";
 import { WorkspaceIcon } from "./workspace-icon.tsx";
 import { isWorkspaceRole, workspaceRoleLabel, workspaceRoleOptions } from "./workspace-roles.ts";
@@ -59,6 +61,7 @@ export function WorkspaceDetailPage({ workspaceId }: { workspaceId: string }) {
   }
   if (!ws) return <p className="muted">Loading…</p>;
 
+  const providerAccess = providerAccessIn(permissions, ws);
   const memberIds = new Set((members.data ?? []).map((m) => m.userId));
   const candidates = (users.data ?? []).filter((u) => !memberIds.has(u.id) && u.status === "active");
 
@@ -92,6 +95,7 @@ export function WorkspaceDetailPage({ workspaceId }: { workspaceId: string }) {
           </>
         }
       />
+      {providerAccess.see ? <ProvidersSection workspace={ws} access={providerAccess} /> : null}
       <section className="card">
         <h2>Members</h2>
         <FormError message={change.formError ?? remove.formError} />

@@ -1,0 +1,102 @@
+import { useState } from "react";
+import { ApiError } from "../../api/api-error.ts";
+import type { Provider } from "../../api/types.ts";
+import { useApi } from "../../app/api-context.ts";
+import type { BillingAccountRow } from "../billing-accounts/billing-accounts-data.ts";
+import { FormError } from "../../ui/form-error.tsx";
+import { TextField } from "../../ui/text-field.tsx";
+import { useSubmit } from "../../ui/use-submit.ts";
+import { BillingAccountPicker, preferredAccount } from "./billing-account-picker.tsx";
+import { blameField } from "./provider-labels.ts";
+import { ProviderNameField } from "./provider-name-field.tsx";
+
+type Props = {
+  workspaceId: string;
+  accounts: BillingAccountRow[];
+  name: string;
+  onNameChange: (name: string) => void;
+  onCreated: (provider: Provider) => void;
+};
+
+/** Option 2: the customer's existing directory moves under the partner once its administrator accepts. */
+export function MigrateTenantForm({ workspaceId, accounts, name, onNameChange, onCreated }: Props) {
+  const api = useApi();
+  const [billingAccountId, setBillingAccountId] = useState(() => preferredAccount(accounts));
+  const [adminEmail, setAdminEmail] = useState("");
+  const [primaryDomain, setPrimaryDomain] = useState("");
+  const [notYet, setNotYet] = useState<string | null>(null);
+  const submit = useSubmit(async () => {
+    try {
+      onCreated(
+        await api.providers.create(workspaceId, {
+          name: name.trim(),
+          option: "migrate-tenant",
+          billingAccountId,
+          adminEmail: adminEmail.trim(),
+          primaryDomain: primaryDomain.trim(),
+        }),
+      );
+    } catch (e) {
+      if (e instanceof ApiError && e.code === "option_not_available_yet") {
+        setNotYet(e.message);
+        return;
+      }
+      throw blameField(e);
+    }
+  }, ["name", "billingAccountId", "adminEmail", "primaryDomain"]);
+  const off = notYet !== null;
+
+  return (
+    <form
+      noValidate
+      className="wizard-form"
+      data-testid="migrate-tenant-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit.run();
+      }}
+    >
+      {notYet ? (
+        <div className="alert alert-warning" role="status" data-testid="available-soon">
+          <strong>Available soon.</strong> {notYet}
+        </div>
+      ) : null}
+      <FormError message={submit.formError} />
+      <fieldset disabled={off} className="plain-fieldset">
+        <ProviderNameField
+          value={name}
+          onChange={onNameChange}
+          error={submit.fieldError("name")}
+          hint="Advice: use the name of the subscription you are moving."
+        />
+        <BillingAccountPicker
+          id="migrate-billing-account"
+          rows={accounts}
+          value={billingAccountId}
+          onChange={setBillingAccountId}
+          error={submit.fieldError("billingAccountId")}
+        />
+        <TextField
+          id="migrate-admin-email"
+          label="Email for the partner request"
+          type="email"
+          value={adminEmail}
+          onChange={setAdminEmail}
+          error={submit.fieldError("adminEmail")}
+          hint="Your Azure administrator receives a link there to authorize the partner."
+        />
+        <TextField
+          id="migrate-primary-domain"
+          label="Primary Azure domain"
+          value={primaryDomain}
+          onChange={setPrimaryDomain}
+          error={submit.fieldError("primaryDomain")}
+          hint="Such as contoso.onmicrosoft.com: the part after @ in your Azure portal sign-in."
+        />
+        <button type="submit" className="btn btn-primary" disabled={submit.submitting || off}>
+          {submit.submitting ? "Working…" : "Send the partner request"}
+        </button>
+      </fieldset>
+    </form>
+  );
+}

@@ -1,0 +1,108 @@
+import { useEffect, useRef, useState } from "react";
+import { ApiError } from "../../api/api-error.ts";
+import type { OnboardingProgress } from "../../api/types.ts";
+import { useApi } from "../../app/api-context.ts";
+import { terminalRunStates } from "./provider-labels.ts";
+
+export type OnboardingView = {
+  progress: OnboardingProgress | null;
+  error: unknown;
+  /** True while the server pushes each change; false when the page asks every few seconds instead. */
+  live: boolean;
+};
+
+const POLL_MS = 3000;
+
+function progressFrom(data: string): OnboardingProgress | null {
+  try {
+    const value = JSON.parse(data) as Partial<OnboardingProgress> | null;
+    return value && typeof value.state === "string" && Array.isArray(value.steps)
+      ? (value as OnboardingProgress)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Follows a provider's onboarding run: reads it once, then listens to its progress stream (server-sent events)
+ * until the run ends. If the stream cannot be opened the progress is read every few seconds instead.
+ * `onChange` is called with each new progress, so the page can refresh the provider's state.
+ */
+export function useOnboardingProgress(
+  providerId: string,
+  enabled: boolean,
+  onChange: (progress: OnboardingProgress) => void,
+): OnboardingView {
+  const api = useApi();
+  const [view, setView] = useState<OnboardingView>({ progress: null, error: null, live: false });
+  const changed = useRef(onChange);
+  changed.current = onChange;
+
+  useEffect(() => {
+    if (!enabled) return;
+    let stopped = false;
+    let source: EventSource | null = null;
+    let timer: number | undefined;
+
+    const show = (progress: OnboardingProgress, live: boolean) => {
+      if (stopped) return;
+      setView({ progress, error: null, live });
+      changed.current(progress);
+    };
+
+    const poll = async () => {
+      if (stopped) return;
+      try {
+        const progress = await api.providers.onboarding(providerId);
+        show(progress, false);
+        if (terminalRunStates.has(progress.state)) return;
+      } catch (e) {
+        if (stopped) return;
+        setView((v) => ({ ...v, error: e, live: false }));
+        if (e instanceof ApiError && e.status === 404) return;
+      }
+      timer = window.setTimeout(() => void poll(), POLL_MS);
+    };
+
+    const listen = () => {
+      if (stopped) return;
+      source = new EventSource(api.providers.onboardingStreamUrl(providerId));
+      source.addEventListener("progress", (event) => {
+        const progress = progressFrom((event as MessageEvent<string>).data);
+        if (!progress) return;
+        show(progress, true);
+        if (terminalRunStates.has(progress.state)) source?.close();
+      });
+      source.onerror = () => {
+        // A dropped connection is retried by the browser; a refused stream is closed: ask instead.
+        if (source?.readyState === EventSource.CLOSED && !stopped) {
+          setView((v) => ({ ...v, live: false }));
+          timer = window.setTimeout(() => void poll(), POLL_MS);
+        }
+      };
+    };
+
+    const start = async () => {
+      try {
+        const progress = await api.providers.onboarding(providerId);
+        show(progress, false);
+        if (!terminalRunStates.has(progress.state)) listen();
+      } catch (e) {
+        if (stopped) return;
+        setView({ progress: null, error: e, live: false });
+        if (!(e instanceof ApiError && e.status === 404))
+          timer = window.setTimeout(() => void poll(), POLL_MS);
+      }
+    };
+
+    void start();
+    return () => {
+      stopped = true;
+      source?.close();
+      window.clearTimeout(timer);
+    };
+  }, [api, providerId, enabled]);
+
+  return view;
+}
