@@ -185,6 +185,64 @@ const UNKNOWN_TICKET = `pcx_${"A".repeat(43)}`;
 
 const UNKNOWN_INVITE = `pci_${"A".repeat(43)}`;
 
+/** An endpoint of organization A that is never called (the matrix runs no delivery worker). */
+const matrixWebhook = (description: string) => ({
+  url: "https://hooks.a.test/partner-cloud",
+  description,
+  eventTypes: ["*" as const],
+});
+
+/** One webhook of A for the rows that read or change it without deleting it. */
+const sharedWebhooks = new WeakMap<World, Promise<{ id: string }>>();
+function sharedWebhook(w: World, h: Harness): Promise<{ id: string }> {
+  let hook = sharedWebhooks.get(w);
+  if (!hook) {
+    hook = h.modules.webhooks.endpoints
+      .create(w.operator, w.orgA.id, matrixWebhook("Matrix shared"))
+      .then(must);
+    sharedWebhooks.set(w, hook);
+  }
+  return hook;
+}
+
+/** A webhook of A to delete, made again whenever a cell has deleted it (an organization has at most five). */
+const disposableWebhooks = new WeakMap<World, string>();
+async function disposableWebhook(w: World, h: Harness): Promise<string> {
+  const known = disposableWebhooks.get(w);
+  if (known && (await h.modules.webhooks.endpoints.get(w.operator, known)).ok) return known;
+  const { id } = must(
+    await h.modules.webhooks.endpoints.create(w.operator, w.orgA.id, matrixWebhook("Matrix disposable")),
+  );
+  disposableWebhooks.set(w, id);
+  return id;
+}
+
+/** A custom allowed-services preset for the rows that change it without deleting it. */
+const sharedPresets = new WeakMap<World, Promise<unknown>>();
+function sharedPreset(w: World, h: Harness): Promise<unknown> {
+  let made = sharedPresets.get(w);
+  if (!made) {
+    made = h.modules.governance.presets
+      .create(w.operator, { id: "matrix-shared", label: "Matrix shared", serviceIds: ["virtual-machines"] })
+      .then(must);
+    sharedPresets.set(w, made);
+  }
+  return made;
+}
+
+/** A custom preset to delete, one per cell. */
+async function disposablePreset(h: Harness, w: World, n: number): Promise<string> {
+  const id = `matrix-disposable-${n}`;
+  must(
+    await h.modules.governance.presets.create(w.operator, {
+      id,
+      label: `Disposable ${n}`,
+      serviceIds: ["dns"],
+    }),
+  );
+  return id;
+}
+
 export const matrix: Record<string, Row> = {
   getSetupStatus: { request: () => ({ method: "GET", url: "/api/v1/setup" }), expect: publicOk },
   completeSetup: {
@@ -612,6 +670,106 @@ export const matrix: Record<string, Row> = {
   listShutdownRequests: {
     request: () => ({ method: "GET", url: "/api/v1/shutdown-requests" }),
     expect: rule("GET", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  listOrganizationWebhooks: {
+    request: (w) => ({ method: "GET", url: `/api/v1/organizations/${w.orgA.id}/webhooks` }),
+    expect: rule("GET", orgAdmins),
+  },
+  createWebhook: {
+    // Organization A's administrator and an operator each add one: with the shared and the disposable one, four.
+    request: (w, _h, n) => ({
+      method: "POST",
+      url: `/api/v1/organizations/${w.orgA.id}/webhooks`,
+      body: matrixWebhook(`Matrix created ${n}`),
+    }),
+    expect: rule("POST", orgAdmins),
+  },
+  getWebhook: {
+    request: async (w, h) => ({ method: "GET", url: `/api/v1/webhooks/${(await sharedWebhook(w, h)).id}` }),
+    expect: rule("GET", orgAdmins),
+  },
+  updateWebhook: {
+    request: async (w, h) => ({
+      method: "PATCH",
+      url: `/api/v1/webhooks/${(await sharedWebhook(w, h)).id}`,
+      body: { description: "Matrix shared" },
+    }),
+    expect: rule("PATCH", orgAdmins),
+  },
+  deleteWebhook: {
+    request: async (w, h) => ({ method: "DELETE", url: `/api/v1/webhooks/${await disposableWebhook(w, h)}` }),
+    expect: rule("DELETE", orgAdmins),
+  },
+  rollWebhookSecret: {
+    request: async (w, h) => ({
+      method: "POST",
+      url: `/api/v1/webhooks/${(await sharedWebhook(w, h)).id}/roll-secret`,
+    }),
+    expect: rule("POST", orgAdmins),
+  },
+  sendWebhookTest: {
+    request: async (w, h) => ({
+      method: "POST",
+      url: `/api/v1/webhooks/${(await sharedWebhook(w, h)).id}/test`,
+    }),
+    expect: rule("POST", orgAdmins),
+  },
+  listWebhookDeliveries: {
+    request: async (w, h) => ({
+      method: "GET",
+      url: `/api/v1/webhooks/${(await sharedWebhook(w, h)).id}/deliveries`,
+    }),
+    expect: rule("GET", orgAdmins),
+  },
+  getAllowedServicesCatalog: {
+    request: () => ({ method: "GET", url: "/api/v1/allowed-services/catalog" }),
+    expect: rule("GET", everyone),
+  },
+  listAllowedServicesPresets: {
+    request: () => ({ method: "GET", url: "/api/v1/allowed-services/presets" }),
+    expect: rule("GET", everyone),
+  },
+  createAllowedServicesPreset: {
+    request: (_w, _h, n) => ({
+      method: "POST",
+      url: "/api/v1/allowed-services/presets",
+      body: { id: `matrix-created-${n}`, label: `Created ${n}`, serviceIds: ["storage-accounts"] },
+    }),
+    expect: rule("POST", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  updateAllowedServicesPreset: {
+    request: async (w, h) => {
+      await sharedPreset(w, h);
+      return {
+        method: "PATCH",
+        url: "/api/v1/allowed-services/presets/matrix-shared",
+        body: { label: "Matrix shared" },
+      };
+    },
+    expect: rule("PATCH", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  deleteAllowedServicesPreset: {
+    request: async (w, h, n) => ({
+      method: "DELETE",
+      url: `/api/v1/allowed-services/presets/${await disposablePreset(h, w, n)}`,
+    }),
+    expect: rule("DELETE", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  updateAllowedServicesSettings: {
+    request: () => ({
+      method: "PATCH",
+      url: "/api/v1/allowed-services/settings",
+      body: { defaultPresetId: "all-services" },
+    }),
+    expect: rule("PATCH", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  listDriftFindings: {
+    request: () => ({ method: "GET", url: "/api/v1/drift-findings?status=open" }),
+    expect: rule("GET", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  runDriftCheck: {
+    request: () => ({ method: "POST", url: "/api/v1/drift-checks" }),
+    expect: rule("POST", ["operator"], { otherOrgAdmin: "forbidden" }),
   },
   listCapturedMail: {
     request: () => ({ method: "GET", url: "/api/v1/mailbox" }),

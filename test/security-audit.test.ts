@@ -450,6 +450,58 @@ for (const backend of backends()) {
           }),
       );
       await step("deleteProvider", admin, "DELETE", providerUrl(), undefined, onProvider("provider.deleted"));
+
+      // The organization's webhooks; their signing secrets join the list that must never be logged.
+      let webhook = "";
+      const onWebhook = (action: string) => () =>
+        byAdmin({ action, costCenterId: null, targetType: "webhook", targetId: webhook });
+      const createdWebhook = await step(
+        "createWebhook",
+        admin,
+        "POST",
+        `/api/v1/organizations/${A}/webhooks`,
+        { url: "https://hooks.a.test/partner-cloud", eventTypes: ["provider.ready"] },
+        (res) => {
+          webhook = idOf(res);
+          return onWebhook("webhook.created")();
+        },
+      );
+      secrets.push((createdWebhook.json() as { secret: string }).secret);
+      await step(
+        "updateWebhook",
+        admin,
+        "PATCH",
+        `/api/v1/webhooks/${webhook}`,
+        { eventTypes: ["*"] },
+        onWebhook("webhook.updated"),
+      );
+      const rolled = await step(
+        "rollWebhookSecret",
+        admin,
+        "POST",
+        `/api/v1/webhooks/${webhook}/roll-secret`,
+        undefined,
+        onWebhook("webhook.secret_rolled"),
+        200,
+      );
+      secrets.push((rolled.json() as { secret: string }).secret);
+      await step(
+        "sendWebhookTest",
+        admin,
+        "POST",
+        `/api/v1/webhooks/${webhook}/test`,
+        undefined,
+        onWebhook("webhook.tested"),
+        202,
+      );
+      await step(
+        "deleteWebhook",
+        admin,
+        "DELETE",
+        `/api/v1/webhooks/${webhook}`,
+        undefined,
+        onWebhook("webhook.deleted"),
+      );
       await step(
         "setWorkspaceMember",
         admin,

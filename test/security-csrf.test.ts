@@ -34,9 +34,12 @@ for (const backend of backends()) {
     let admin: Auth & { kind: "session" };
     let writeToken: string;
     let invitationToken: string;
+    let webhookId: string;
 
     before(async () => {
-      h = await createHarness(await backend.open());
+      h = await createHarness(await backend.open(), {
+        SECRETS_KEYS: `k1:${Buffer.alloc(32, 5).toString("base64")}`,
+      });
       w = await createWorld(h);
       const s = await h.sessionFor(w.ids.orgAdmin);
       assert.equal(s.kind, "session");
@@ -67,6 +70,15 @@ for (const backend of backends()) {
       await h.modules.notifications.deliverDue(mailer);
       invitationToken = /#token=(pci_[A-Za-z0-9_-]{43})/.exec(sent[0]?.text ?? "")?.[1] ?? "";
       assert.ok(invitationToken, "the invitation mail carries a token");
+      // A webhook with a delivery, so reading it and its deliveries is swept on real rows.
+      const hook = must(
+        await h.modules.webhooks.endpoints.create(w.operator, w.orgA.id, {
+          url: "https://hooks.a.test/in",
+          eventTypes: ["*"],
+        }),
+      );
+      must(await h.modules.webhooks.endpoints.sendTest(w.operator, hook.id));
+      webhookId = hook.id;
     });
     after(async () => {
       await h.close();
@@ -194,6 +206,7 @@ for (const backend of backends()) {
         billingAccountId: `ba_${"0".repeat(26)}`,
         // Likewise no provider (none can be made without Microsoft here): reading an unknown one writes nothing.
         providerId: `prv_${"0".repeat(26)}`,
+        webhookId,
       };
       const urls: string[] = [];
       for (const [path, methods] of Object.entries(doc.paths)) {

@@ -23,6 +23,7 @@ import { sessionRoutes } from "./routes/session-routes.ts";
 import { systemRoutes } from "./routes/system-routes.ts";
 import { termsRoutes } from "./routes/terms-routes.ts";
 import { userRoutes } from "./routes/user-routes.ts";
+import { webhookRoutes } from "./routes/webhook-routes.ts";
 import { workspaceRoutes } from "./routes/workspace-routes.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -114,6 +115,7 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   billingAccountRoutes(app, deps);
   termsRoutes(app, deps);
   providerRoutes(app, deps);
+  webhookRoutes(app, deps);
   mailboxRoutes(app, deps);
 
   const webRoot = options.webRoot;

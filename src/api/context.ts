@@ -13,6 +13,7 @@ import type { BillingAccounts } from "../modules/billing-accounts/index.ts";
 import type { Identity, SessionInfo } from "../modules/identity/index.ts";
 import type { Providers } from "../modules/providers/index.ts";
 import type { Caller, Tenancy } from "../modules/tenancy/index.ts";
+import type { Webhooks } from "../modules/webhooks/index.ts";
 
 export type AuthMode = "public" | "user" | "operator";
 
@@ -37,6 +38,7 @@ export type ApiDeps = {
   readonly audit: AuditLog;
   readonly billingAccounts: BillingAccounts;
   readonly providers: Providers;
+  readonly webhooks: Webhooks;
   /** Where the embedded mailbox keeps captured mail, when it is on. */
   readonly mailboxDir: string | null;
   readonly ready: () => Promise<boolean>;

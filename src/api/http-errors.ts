@@ -60,6 +60,8 @@ const statusOf: Record<string, number> = {
   provider_secret_unreadable: 422,
   microsoft_not_connected: 503,
   microsoft_unavailable: 503,
+  webhook_limit: 409,
+  webhook_disabled: 409,
   internal: 500,
 };
 

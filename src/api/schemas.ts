@@ -38,6 +38,9 @@ const examples: Record<IdKind, string> = {
   workflowRun: "wf_…",
   provider: "prv_…",
   shutdownRequest: "sdr_…",
+  webhook: "wh_…",
+  webhookEvent: "evt_…",
+  webhookDelivery: "whd_…",
 };
 
 export const id = (kind: IdKind, field: string) =>

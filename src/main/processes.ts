@@ -68,6 +68,8 @@ export async function run(
     stops.push(() => worker.stop());
     const onboarding = modules.onboarding.startWorker({ concurrency: 4 });
     stops.push(() => onboarding.stop());
+    const webhooks = modules.webhooks.startWorker({ pollMs: 1000, log });
+    stops.push(() => webhooks.stop());
   }
   return {
     url,

@@ -10,6 +10,7 @@ import { createNotifications } from "../modules/notifications/index.ts";
 import { createWorkflowEngine } from "../modules/onboarding/index.ts";
 import { createProviders } from "../modules/providers/index.ts";
 import { createTenancy } from "../modules/tenancy/index.ts";
+import { createWebhooks } from "../modules/webhooks/index.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
 import type { Config } from "../platform/config.ts";
 import { openDatabase, type Database, type DatabaseOptions } from "../platform/db/open-database.ts";
@@ -82,7 +83,25 @@ export function createModules(
   });
   // The onboarding workflows run on this engine; worker processes drive it (processes.ts).
   const onboarding = createWorkflowEngine({ db, clock });
-  return { audit, notifications, tenancy, identity, integrations, providers, billingAccounts, onboarding };
+  const webhooks = createWebhooks({
+    db,
+    clock,
+    audit,
+    // Loaded on first use: only creating an endpoint, rolling its secret or delivering needs the key.
+    secrets: () => (secretBox ??= loadSecretBox(config).box),
+    organizations: tenancy.organizations,
+  });
+  return {
+    audit,
+    notifications,
+    tenancy,
+    identity,
+    integrations,
+    providers,
+    billingAccounts,
+    onboarding,
+    webhooks,
+  };
 }
 
 export type Modules = ReturnType<typeof createModules>;
@@ -108,6 +127,7 @@ export async function createHttpApp(
       audit: modules.audit,
       billingAccounts: modules.billingAccounts,
       providers: modules.providers,
+      webhooks: modules.webhooks,
       mailboxDir: opts.mailboxDir,
       ready: async () => (await database.query("SELECT 1 AS ok")).rows.length === 1,
     },

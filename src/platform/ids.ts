@@ -16,6 +16,9 @@ export const idPrefixes = {
   workflowRun: "wf",
   provider: "prv",
   shutdownRequest: "sdr",
+  webhook: "wh",
+  webhookEvent: "evt",
+  webhookDelivery: "whd",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;
