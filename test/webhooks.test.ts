@@ -543,6 +543,47 @@ for (const backend of backends()) {
       assert.match(delivery?.lastError ?? "", /the request failed: .*ECONNREFUSED/);
     });
 
+    void test("a delivery whose worker stopped mid-attempt is sent again when its lease ends, or given up after the last attempt", async () => {
+      const hook = await createEndpoint();
+      let started = 0;
+      /** A worker that claims deliveries and never hears back: as if its process died during the request. */
+      const stalled = (over: Partial<WebhooksDeps> = {}) =>
+        instance({
+          fetch: () => {
+            started++;
+            return new Promise<Response>(() => undefined);
+          },
+          ...over,
+        });
+      const claimedBy = async (n: number) => {
+        for (let i = 0; i < 200 && started < n; i++) await new Promise((r) => setTimeout(r, 5));
+        assert.equal(started, n);
+      };
+
+      const { eventId } = await announce("provider.onboarding.succeeded");
+      void stalled().deliverDue();
+      await claimedBy(1);
+      assert.deepEqual(await h.modules.webhooks.deliverDue(), { attempted: 0, delivered: 0 }, "leased");
+      h.clock.advance(60_000);
+      assert.deepEqual(await h.modules.webhooks.deliverDue(), { attempted: 1, delivered: 1 });
+      assert.equal(receiver.received[0]?.headers["partner-cloud-event-id"], eventId);
+      const [sent] = (await deliveriesOf(hook.id)).items;
+      assert.deepEqual([sent?.status, sent?.attempts], ["delivered", 2]);
+
+      const once = { retry: { baseMs: 1000, maxMs: 1000, maxAttempts: 1 } };
+      await announce("provider.onboarding.cancelled");
+      void stalled(once).deliverDue();
+      await claimedBy(2);
+      h.clock.advance(60_000);
+      assert.deepEqual(await instance(once).deliverDue(), { attempted: 0, delivered: 0 });
+      const [lost] = (await deliveriesOf(hook.id)).items.filter(
+        (d) => d.eventType === "provider.onboarding.cancelled",
+      );
+      assert.equal(lost?.status, "failed");
+      assert.match(lost?.lastError ?? "", /no outcome was recorded for attempt 1/);
+      assert.equal(receiver.received.length, 1);
+    });
+
     void test("deliveries are listed newest first, a page at a time", async () => {
       const hook = await createEndpoint();
       const ids: string[] = [];

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Logger } from "../../platform/log.ts";
+import { appError, err, ok, type AppError, type Result } from "../../platform/result.ts";
 import { defaultRetryPolicy, retryAfterMs, retryDelayMs } from "./backoff.ts";
 import type { WebhooksDeps } from "./deps.ts";
 import { SIGNATURE_HEADER, signatureHeader } from "./signature.ts";
@@ -48,11 +49,11 @@ export function createDelivery(deps: WebhooksDeps) {
   const send = deps.fetch ?? fetch;
 
   /**
-   * Takes up to BATCH due deliveries under row locks (SKIP LOCKED: workers never wait for, nor take, each other's
+   * Takes up to `limit` due deliveries under row locks (SKIP LOCKED: workers never wait for, nor take, each other's
    * rows) and leases them by moving `nextAttemptAt` past the attempt, so the lock is released before any request
    * is made. A delivery whose worker stopped mid-attempt is due again when its lease ends.
    */
-  async function claim(): Promise<Claimed[]> {
+  async function claim(limit: number): Promise<{ claimed: Claimed[]; givenUp: number }> {
     return db.transaction(async (tx) => {
       const now = clock.now();
       const due = await tx
@@ -78,7 +79,7 @@ export function createDelivery(deps: WebhooksDeps) {
           ),
         )
         .orderBy(asc(webhookDeliveries.nextAttemptAt))
-        .limit(BATCH)
+        .limit(limit)
         .for("update", { of: webhookDeliveries, skipLocked: true });
       // A worker stopped during the last allowed attempt: no outcome will come, so the delivery is given up.
       const exhausted = due.filter((d) => d.attempts >= policy.maxAttempts);
@@ -111,27 +112,33 @@ export function createDelivery(deps: WebhooksDeps) {
               claimed.map((d) => d.id),
             ),
           );
-      return claimed.map((d) => ({ ...d, attempts: d.attempts + 1 }));
+      return { claimed: claimed.map((d) => ({ ...d, attempts: d.attempts + 1 })), givenUp: exhausted.length };
     });
   }
 
-  function secretsOf(d: Claimed): string[] | string {
+  /** The secrets that sign this attempt: the current one, and the previous one while a roll's overlap lasts. */
+  function secretsOf(d: Claimed): Result<string[], AppError> {
     const box = deps.secrets();
     const current = box.decrypt(d.secretEncrypted);
     if (!current.ok)
-      return `the signing secret cannot be read (${current.error.code}): roll the endpoint's secret`;
+      return err(
+        appError(
+          current.error.code,
+          `the signing secret cannot be read (${current.error.code}): roll the endpoint's secret`,
+        ),
+      );
     const honoured = [current.value];
     if (d.previousSecretEncrypted && d.previousSecretExpiresAt && d.previousSecretExpiresAt > clock.now()) {
       const previous = box.decrypt(d.previousSecretEncrypted);
       if (previous.ok) honoured.push(previous.value);
     }
-    return honoured;
+    return ok(honoured);
   }
 
   async function attempt(d: Claimed): Promise<Outcome> {
     const secrets = secretsOf(d);
-    if (typeof secrets === "string")
-      return { delivered: false, statusCode: null, error: secrets, retryAfter: null };
+    if (!secrets.ok)
+      return { delivered: false, statusCode: null, error: secrets.error.message, retryAfter: null };
     const timestamp = Math.floor(clock.now().getTime() / 1000);
     try {
       const res = await send(d.url, {
@@ -141,7 +148,7 @@ export function createDelivery(deps: WebhooksDeps) {
           "User-Agent": "Partner-Cloud-Webhooks/1",
           "Partner-Cloud-Event-Id": d.eventId,
           "Partner-Cloud-Event-Type": d.eventType,
-          [SIGNATURE_HEADER]: signatureHeader(secrets, d.body, timestamp),
+          [SIGNATURE_HEADER]: signatureHeader(secrets.value, d.body, timestamp),
         },
         body: d.body,
         // A redirect is an answer that is not 2xx: following it could send the event somewhere not configured.
@@ -211,10 +218,10 @@ export function createDelivery(deps: WebhooksDeps) {
   async function deliverDue(max = 100): Promise<DeliveryRound> {
     const round: DeliveryRound = { attempted: 0, delivered: 0 };
     while (round.attempted < max) {
-      const batch = await claim();
-      if (batch.length === 0) break;
+      const { claimed, givenUp } = await claim(Math.min(BATCH, max - round.attempted));
+      if (claimed.length === 0 && givenUp === 0) break;
       await Promise.all(
-        batch.map(async (d) => {
+        claimed.map(async (d) => {
           const outcome = await attempt(d);
           await record(d, outcome);
           round.attempted++;
@@ -225,12 +232,14 @@ export function createDelivery(deps: WebhooksDeps) {
     return round;
   }
 
-  /** Delivers every `pollMs` until stopped; a failed round is logged and the next one tries again. */
+  /**
+   * Delivers every `pollMs` until stopped; a round still running when the next is due is not doubled. A failed
+   * round is logged and the next one tries again.
+   */
   function startWorker(opts: { pollMs: number; log?: Logger }): { stop(): Promise<void> } {
     let stopped = false;
-    let running: Promise<void> = Promise.resolve();
+    let running: Promise<void> | null = null;
     const tick = async () => {
-      if (stopped) return;
       try {
         const round = await deliverDue();
         if (round.attempted > 0) opts.log?.info(round, "webhook deliveries attempted");
@@ -239,7 +248,10 @@ export function createDelivery(deps: WebhooksDeps) {
       }
     };
     const timer = setInterval(() => {
-      running = running.then(tick);
+      if (stopped || running) return;
+      running = tick().finally(() => {
+        running = null;
+      });
     }, opts.pollMs);
     return {
       async stop() {

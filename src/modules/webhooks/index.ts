@@ -14,7 +14,7 @@ export function createWebhooks(deps: WebhooksDeps) {
      * transaction of the change it announces (an Executor): deliveries exist only if that transaction commits.
      */
     enqueue: (tx: Executor, event: NewEvent): Promise<Enqueued> => enqueue(tx, deps.clock, event),
-    /** Attempts every due delivery once (at most `max`); for tests and for the worker. */
+    /** Attempts every due delivery once, at most `max` attempts in all; for tests and for the worker. */
     deliverDue: delivery.deliverDue,
     /** Delivers every `pollMs` until `stop()`; worker processes run it. */
     startWorker: delivery.startWorker,
