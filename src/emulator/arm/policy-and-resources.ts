@@ -6,11 +6,12 @@ import { builtInPolicies } from "./built-in-policies.ts";
 const POLICY =
   /^(?<rgpart>(?:resourcegroups\/[^/]+\/)?)providers\/microsoft\.authorization\/policyassignments(?:\/(?<name>[^/]+))?$/i;
 const RESOURCE =
-  /^resourcegroups\/(?<rg>[^/]+)\/providers\/(?<ns>microsoft\.(?:compute|storage|network))\/(?<type>[^/]+)(?:\/(?<name>[^/]+))?$/i;
+  /^resourcegroups\/(?<rg>[^/]+)\/providers\/(?<ns>microsoft\.(?:compute|storage|network|web))\/(?<type>[^/]+)(?:\/(?<name>[^/]+))?$/i;
 const NAMESPACES: Record<string, string> = {
   "microsoft.compute": "Microsoft.Compute",
   "microsoft.storage": "Microsoft.Storage",
   "microsoft.network": "Microsoft.Network",
+  "microsoft.web": "Microsoft.Web",
 };
 
 type Req = FastifyRequest<{ Params: { sub: string; "*": string }; Body: unknown }>;
@@ -53,7 +54,7 @@ const resourceView = (r: EmulatedResource) => ({
 
 /**
  * Policy assignments with the built-in definitions, and simple resources of a few providers (Compute, Storage,
- * Network) whose creation the assignments govern: a denied write is 403 RequestDisallowedByPolicy (C4).
+ * Network, Web) whose creation the assignments govern: a denied write is 403 RequestDisallowedByPolicy (C4).
  * Returns false when the path is neither, so the caller answers 404.
  */
 export function createPolicyAndResources(state: EmulatorState) {
@@ -146,8 +147,10 @@ export function createPolicyAndResources(state: EmulatorState) {
         parameters: props.parameters ?? {},
         enforcementMode: props.enforcementMode ?? "Default",
       };
-      const outcome = state.putPolicyAssignment(a);
-      await reply.code(outcome === "created" ? 201 : 200).send(assignmentView(a));
+      state.putPolicyAssignment(a);
+      // PolicyAssignments_Create answers 201 for a new assignment and for an update alike: the REST spec lists no
+      // 200, so Microsoft's SDK (@azure/arm-policy) treats a 200 as a failure.
+      await reply.code(201).send(assignmentView(a));
       return true;
     }
 
