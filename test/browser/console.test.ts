@@ -151,7 +151,14 @@ void test(
         await admin.waitForURL(/\/overview$/);
         await admin.getByTestId("current-scope").getByText("Contoso").waitFor();
         const nav = await admin.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents();
-        assert.deepEqual(nav, ["Overview", "Cost centers", "Workspaces", "Users", "Audit log"]);
+        assert.deepEqual(nav, [
+          "Overview",
+          "Cost centers",
+          "Workspaces",
+          "Billing accounts",
+          "Users",
+          "Audit log",
+        ]);
       },
     );
 

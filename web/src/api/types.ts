@@ -283,13 +283,19 @@ export type OnboardingProgress = {
 };
 
 export type AzureCustomer = {
+  id: string;
+  orgId: string;
+  state: "creating" | "active";
   tenantId: string | null;
   domain: string | null;
   companyName: string;
   billingAccountId: string;
+  /** The user whose first subscription created the customer: the only one who may see its credentials. */
+  createdBy: string;
   createdAt: string;
-  /** Whether the Azure administrator's credentials can still be shown to the caller (once). */
-  credentials: "available" | "shown" | "not_yours" | "unavailable" | null;
+  /** Whether the Azure administrator's credentials can still be shown (once, to `createdBy`). */
+  credentials: "available" | "shown" | "unavailable" | null;
+  credentialsShownAt: string | null;
 };
 
 export type AzureCredentials = { userName: string; password: string };

@@ -11,6 +11,8 @@ type FormDialogProps = {
   onClose: () => void;
   children: ReactNode;
   danger?: boolean;
+  /** For forms that list choices with explanations. */
+  wide?: boolean;
 };
 
 /** A dialog holding one form: its fields, its general error, Cancel and the submit button. */
@@ -20,6 +22,7 @@ export function FormDialog(props: FormDialogProps) {
     <Dialog
       title={props.title}
       onClose={props.onClose}
+      wide={props.wide}
       footer={
         <>
           <button type="button" className="btn" onClick={props.onClose}>

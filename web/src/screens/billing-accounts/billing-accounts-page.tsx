@@ -23,7 +23,7 @@ import { termsStatusLabel } from "./terms-status.ts";
  */
 export function BillingAccountsPage() {
   const api = useApi();
-  const { orgId, scope, contexts, permissions } = useScope();
+  const { orgId, scope, contexts } = useScope();
   const costCenterId =
     scope?.kind === "cost-center" ? scope.id : scope?.kind === "workspace" ? scope.costCenterId : null;
   const data = useLoad(
@@ -76,7 +76,6 @@ export function BillingAccountsPage() {
         </div>
       ) : null}
       <FormError message={check.formError} />
-      {orgId && permissions.isOrgAdmin ? <AzureCustomerCard orgId={orgId} /> : null}
       {data.error ? <LoadError error={data.error} onRetry={() => void data.reload()} /> : null}
       {data.data && rows.length === 0 ? (
         <EmptyState title="No partner cloud account connected yet">
@@ -166,6 +165,7 @@ export function BillingAccountsPage() {
           </tbody>
         </table>
       ) : null}
+      {orgId ? <AzureCustomerCard orgId={orgId} /> : null}
       {connecting && orgId ? (
         <ConnectBillingAccountDialog
           orgId={orgId}

@@ -118,6 +118,7 @@ export function ConnectBillingAccountDialog({ orgId, defaultCostCenterId, onConn
   return (
     <FormDialog
       title="Choose the account to bill"
+      wide
       submitLabel="Connect account"
       submitting={connect.submitting}
       formError={connect.formError}

@@ -76,7 +76,7 @@ export function OnboardingStepper({ progress, live }: { progress: OnboardingProg
             <div className="step-body">
               <span className="step-label">{s.label}</span>
               {s.status === "skipped" ? (
-                <span className="step-detail">Not needed: your organization already has this</span>
+                <span className="step-detail">Not needed for this account</span>
               ) : null}
               <span className="visually-hidden">, {statusText[s.status]}</span>
               {s.status === "current" && progress.waitingFor && !trouble ? (
