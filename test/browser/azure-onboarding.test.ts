@@ -15,6 +15,7 @@ import {
   partnerCloudAdmin,
   setUpOperator,
   switchTo,
+  type EmulatorControl,
   type Person,
 } from "./console-steps.ts";
 import { hasChromium, launchBrowser } from "./launch-browser.ts";
@@ -47,6 +48,7 @@ const ONBOARDING_MS = 60_000;
 
 let product: RunningProduct;
 let browser: Browser;
+let emulator: EmulatorControl;
 const pages = browserContexts(() => browser);
 
 /** Fails with the product's output, which says why a step went wrong on the server. */
@@ -146,7 +148,7 @@ before(async () => {
   assert.ok(existsSync(builtConsole), "build the console first: npm run build:web");
   product = await startProduct();
   browser = await launchBrowser();
-  const emulator = await embeddedEmulator(product);
+  emulator = await embeddedEmulator(product);
   await emulator.send("PUT", "/_emulator/partner-center/settings", { provisioningDelaySeconds: 0 });
 });
 
@@ -221,7 +223,27 @@ void test(
           await profile.getByLabel("City").fill("London");
           await profile.getByLabel("Postal code").fill("WC2B 6AN");
           await admin.screenshot({ path: "/tmp/pc-azure-wizard.png", fullPage: true });
+          // Microsoft refuses the customer once, then answers slowly: the page shows the step in progress.
+          await emulator.send("POST", "/_emulator/faults", {
+            route: "POST /v1/customers",
+            kind: "status",
+            status: 503,
+            retryAfterSeconds: 1,
+          });
+          await emulator.send("POST", "/_emulator/faults", {
+            route: "POST /v1/customers",
+            kind: "latency",
+            latencyMs: 4000,
+          });
           await admin.getByRole("button", { name: "Create provider" }).click();
+          const steps = admin.getByTestId("onboarding-steps");
+          await steps
+            .locator('li[data-status="current"]', { hasText: "Create the Azure customer" })
+            .waitFor({ timeout: 20_000 });
+          await steps
+            .locator('li[data-status="done"]', { hasText: "Validate the company address" })
+            .waitFor();
+          await admin.screenshot({ path: "/tmp/pc-azure-progress.png", fullPage: true });
           await watchUntilReady(admin);
           await admin.screenshot({ path: "/tmp/pc-azure-provider.png", fullPage: true });
           await clickNav(admin, "Billing accounts");
