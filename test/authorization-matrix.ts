@@ -217,6 +217,32 @@ async function disposableWebhook(w: World, h: Harness): Promise<string> {
   return id;
 }
 
+/** A custom allowed-services preset for the rows that change it without deleting it. */
+const sharedPresets = new WeakMap<World, Promise<unknown>>();
+function sharedPreset(w: World, h: Harness): Promise<unknown> {
+  let made = sharedPresets.get(w);
+  if (!made) {
+    made = h.modules.governance.presets
+      .create(w.operator, { id: "matrix-shared", label: "Matrix shared", serviceIds: ["virtual-machines"] })
+      .then(must);
+    sharedPresets.set(w, made);
+  }
+  return made;
+}
+
+/** A custom preset to delete, one per cell. */
+async function disposablePreset(h: Harness, w: World, n: number): Promise<string> {
+  const id = `matrix-disposable-${n}`;
+  must(
+    await h.modules.governance.presets.create(w.operator, {
+      id,
+      label: `Disposable ${n}`,
+      serviceIds: ["dns"],
+    }),
+  );
+  return id;
+}
+
 export const matrix: Record<string, Row> = {
   getSetupStatus: { request: () => ({ method: "GET", url: "/api/v1/setup" }), expect: publicOk },
   completeSetup: {
@@ -694,6 +720,56 @@ export const matrix: Record<string, Row> = {
       url: `/api/v1/webhooks/${(await sharedWebhook(w, h)).id}/deliveries`,
     }),
     expect: rule("GET", orgAdmins),
+  },
+  getAllowedServicesCatalog: {
+    request: () => ({ method: "GET", url: "/api/v1/allowed-services/catalog" }),
+    expect: rule("GET", everyone),
+  },
+  listAllowedServicesPresets: {
+    request: () => ({ method: "GET", url: "/api/v1/allowed-services/presets" }),
+    expect: rule("GET", everyone),
+  },
+  createAllowedServicesPreset: {
+    request: (_w, _h, n) => ({
+      method: "POST",
+      url: "/api/v1/allowed-services/presets",
+      body: { id: `matrix-created-${n}`, label: `Created ${n}`, serviceIds: ["storage-accounts"] },
+    }),
+    expect: rule("POST", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  updateAllowedServicesPreset: {
+    request: async (w, h) => {
+      await sharedPreset(w, h);
+      return {
+        method: "PATCH",
+        url: "/api/v1/allowed-services/presets/matrix-shared",
+        body: { label: "Matrix shared" },
+      };
+    },
+    expect: rule("PATCH", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  deleteAllowedServicesPreset: {
+    request: async (w, h, n) => ({
+      method: "DELETE",
+      url: `/api/v1/allowed-services/presets/${await disposablePreset(h, w, n)}`,
+    }),
+    expect: rule("DELETE", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  updateAllowedServicesSettings: {
+    request: () => ({
+      method: "PATCH",
+      url: "/api/v1/allowed-services/settings",
+      body: { defaultPresetId: "all-services" },
+    }),
+    expect: rule("PATCH", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  listDriftFindings: {
+    request: () => ({ method: "GET", url: "/api/v1/drift-findings?status=open" }),
+    expect: rule("GET", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  runDriftCheck: {
+    request: () => ({ method: "POST", url: "/api/v1/drift-checks" }),
+    expect: rule("POST", ["operator"], { otherOrgAdmin: "forbidden" }),
   },
   listCapturedMail: {
     request: () => ({ method: "GET", url: "/api/v1/mailbox" }),

@@ -104,6 +104,17 @@ const badBodies: Record<string, { body: unknown; field: string }[]> = {
     { body: { tenant: "contoso.onmicrosoft.com", clientId: "app", clientSecret: "s" }, field: "clientId" },
   ],
   requestProviderShutdown: [{ body: {}, field: "reason" }],
+  createAllowedServicesPreset: [
+    { body: { id: "Web Apps", label: "Web", serviceIds: ["app-service"] }, field: "id" },
+    { body: { id: "web", label: "Web", serviceIds: [] }, field: "serviceIds" },
+    { body: { id: "web", label: "Web", serviceIds: ["App Service"] }, field: "serviceIds.0" },
+    { body: { id: "web", serviceIds: ["app-service"] }, field: "label" },
+  ],
+  updateAllowedServicesPreset: [{ body: { serviceIds: "app-service" }, field: "serviceIds" }],
+  updateAllowedServicesSettings: [
+    { body: {}, field: "defaultPresetId" },
+    { body: { defaultPresetId: "IaaS!" }, field: "defaultPresetId" },
+  ],
   createWebhook: [
     { body: { eventTypes: ["*"] }, field: "url" },
     { body: { url: "http://hooks.example.com/in", eventTypes: ["*"] }, field: "url" },
@@ -119,6 +130,14 @@ const badBodies: Record<string, { body: unknown; field: string }[]> = {
   ],
   rollWebhookSecret: [{ body: { keepPreviousForHours: 500 }, field: "keepPreviousForHours" }],
 };
+
+/** Operations only partner operators may call: their bad bodies are sent as an operator. */
+const operatorOperations = new Set([
+  "createOrganization",
+  "createAllowedServicesPreset",
+  "updateAllowedServicesPreset",
+  "updateAllowedServicesSettings",
+]);
 
 for (const backend of backends()) {
   void describe(`bad input on ${backend.name}`, () => {
@@ -149,7 +168,7 @@ for (const backend of backends()) {
         const attempt = await row.request(w, h, n++);
         for (const c of cases) {
           const res = await h.request(
-            operation === "createOrganization" ? operator : admin,
+            operatorOperations.has(operation) ? operator : admin,
             attempt.method,
             attempt.url,
             c.body,

@@ -597,6 +597,50 @@ for (const backend of backends()) {
         undefined,
         onAccount("billing_account.disconnected"),
       );
+      // The partner's allowed-services presets, and a drift check an operator runs.
+      const byOperator = (action: string, targetType: string, targetId: string | null) => () =>
+        e({ action, actorId: ids.operator, orgId: null, targetType, targetId });
+      await step(
+        "createAllowedServicesPreset",
+        op,
+        "POST",
+        "/api/v1/allowed-services/presets",
+        { id: "audit-preset", label: "Audit preset", serviceIds: ["virtual-machines"] },
+        byOperator("allowed_services.preset_created", "allowed_services_preset", "audit-preset"),
+      );
+      await step(
+        "updateAllowedServicesPreset",
+        op,
+        "PATCH",
+        "/api/v1/allowed-services/presets/audit-preset",
+        { serviceIds: ["virtual-machines", "storage-accounts"] },
+        byOperator("allowed_services.preset_updated", "allowed_services_preset", "audit-preset"),
+      );
+      await step(
+        "updateAllowedServicesSettings",
+        op,
+        "PATCH",
+        "/api/v1/allowed-services/settings",
+        { defaultPresetId: "iaas" },
+        byOperator("allowed_services.settings_updated", "partner_settings", null),
+      );
+      await step(
+        "deleteAllowedServicesPreset",
+        op,
+        "DELETE",
+        "/api/v1/allowed-services/presets/audit-preset",
+        undefined,
+        byOperator("allowed_services.preset_deleted", "allowed_services_preset", "audit-preset"),
+      );
+      await step(
+        "runDriftCheck",
+        op,
+        "POST",
+        "/api/v1/drift-checks",
+        undefined,
+        byOperator("drift.check_run", "drift_check", null),
+        200,
+      );
       await step(
         "updateBillingAccountSettings",
         op,

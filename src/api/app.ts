@@ -14,6 +14,7 @@ import { createMetrics } from "./metrics.ts";
 import { auditRoutes } from "./routes/audit-routes.ts";
 import { billingAccountRoutes } from "./routes/billing-account-routes.ts";
 import { costCenterRoutes } from "./routes/cost-center-routes.ts";
+import { governanceRoutes } from "./routes/governance-routes.ts";
 import { invitationRoutes } from "./routes/invitation-routes.ts";
 import { mailboxRoutes } from "./routes/mailbox-routes.ts";
 import { meRoutes } from "./routes/me-routes.ts";
@@ -115,6 +116,7 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   billingAccountRoutes(app, deps);
   termsRoutes(app, deps);
   providerRoutes(app, deps);
+  governanceRoutes(app, deps);
   webhookRoutes(app, deps);
   mailboxRoutes(app, deps);
 

@@ -38,6 +38,7 @@ const examples: Record<IdKind, string> = {
   workflowRun: "wf_…",
   provider: "prv_…",
   shutdownRequest: "sdr_…",
+  driftFinding: "dft_…",
   webhook: "wh_…",
   webhookEvent: "evt_…",
   webhookDelivery: "whd_…",

@@ -5,6 +5,7 @@ import type { App } from "../api/context.ts";
 import { createSmtpMailer, startCapturedMailbox, type Mailer } from "../integrations/mail/index.ts";
 import { createAuditLog } from "../modules/audit/index.ts";
 import { createBillingAccounts } from "../modules/billing-accounts/index.ts";
+import { createGovernance, type ManagedSubscription } from "../modules/governance/index.ts";
 import { createIdentity } from "../modules/identity/index.ts";
 import { createNotifications } from "../modules/notifications/index.ts";
 import { createWorkflowEngine } from "../modules/onboarding/index.ts";
@@ -27,6 +28,9 @@ export function databaseOptions(config: Config): DatabaseOptions {
     : { kind: "pglite", dataDir: config.dataDir };
 }
 
+/** Until onboarding lists the subscriptions it manages, drift checks have none to check. */
+const noManagedSubscriptionsYet = (): Promise<ManagedSubscription[]> => Promise.resolve([]);
+
 /**
  * The modules wired to one database: what both the server and the worker need. `integrations` are our ports to
  * Microsoft and the partner cloud, or null when this process is not connected to them.
@@ -36,6 +40,8 @@ export function createModules(
   config: Config,
   clock: Clock = systemClock,
   integrations: Integrations | null = null,
+  /** The subscriptions Partner Cloud manages, for drift checks: onboarding provides them. */
+  managedSubscriptions: () => Promise<ManagedSubscription[]> = noManagedSubscriptionsYet,
 ) {
   const { db } = database;
   const audit = createAuditLog({ db, clock });
@@ -91,6 +97,14 @@ export function createModules(
     secrets: () => (secretBox ??= loadSecretBox(config).box),
     organizations: tenancy.organizations,
   });
+  // Drift checks are not scheduled here: a worker starts them with governance.drift?.startSchedule(...).
+  const governance = createGovernance({
+    db,
+    audit,
+    clock,
+    managedSubscriptions,
+    azureResources: integrations ? integrations.azureResources : null,
+  });
   return {
     audit,
     notifications,
@@ -101,6 +115,7 @@ export function createModules(
     billingAccounts,
     onboarding,
     webhooks,
+    governance,
   };
 }
 
@@ -127,6 +142,7 @@ export async function createHttpApp(
       audit: modules.audit,
       billingAccounts: modules.billingAccounts,
       providers: modules.providers,
+      governance: modules.governance,
       webhooks: modules.webhooks,
       mailboxDir: opts.mailboxDir,
       ready: async () => (await database.query("SELECT 1 AS ok")).rows.length === 1,

@@ -16,6 +16,7 @@ export const idPrefixes = {
   workflowRun: "wf",
   provider: "prv",
   shutdownRequest: "sdr",
+  driftFinding: "dft",
   webhook: "wh",
   webhookEvent: "evt",
   webhookDelivery: "whd",
