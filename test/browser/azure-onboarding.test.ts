@@ -100,6 +100,7 @@ async function acceptTerms(page: Page, alias: string) {
   const status = page.getByTestId("terms-status");
   await status.getByText("Terms accepted").waitFor();
   await status.getByText("Partner terms v1").waitFor();
+  await page.screenshot({ path: `/tmp/pc-azure-terms-${alias}.png`, fullPage: true });
 }
 
 async function createWorkspace(page: Page, name: string) {

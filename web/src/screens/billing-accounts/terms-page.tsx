@@ -8,6 +8,7 @@ import { FormError } from "../../ui/form-error.tsx";
 import { LoadError } from "../../ui/load-error.tsx";
 import { PageHeader } from "../../ui/page-header.tsx";
 import { TextField } from "../../ui/text-field.tsx";
+import { unlessForbidden } from "../../ui/unless-forbidden.ts";
 import { useLoad } from "../../ui/use-load.ts";
 import { useSubmit } from "../../ui/use-submit.ts";
 import { termsStatusLabel, termsStatusOf } from "./terms-status.ts";
@@ -54,7 +55,8 @@ export function TermsPage({ billingAccountId }: { billingAccountId: string }) {
       api.terms.current(),
       api.terms.acceptances(billingAccountId),
     ]);
-    const users = account.orgId ? await api.users.list(account.orgId).catch(() => []) : [];
+    // Names of who accepted; without the right to list users the page shows their ids.
+    const users = await unlessForbidden(api.users.list(account.orgId), []);
     return { account, terms, acceptances, users };
   }, billingAccountId);
 

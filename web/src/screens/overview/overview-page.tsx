@@ -69,6 +69,11 @@ export function OverviewPage() {
             <li>
               Bring people in: <Link to="/users">invite users</Link>.
             </li>
+            <li>
+              Have Azure billed through the partner:{" "}
+              <Link to="/billing-accounts">connect a partner cloud account</Link> and accept its terms, then
+              add a Microsoft Azure provider to a workspace.
+            </li>
           </ul>
         </section>
       ) : null}

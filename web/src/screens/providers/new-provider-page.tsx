@@ -1,5 +1,4 @@
 import { useState } from "react";
-import { ApiError } from "../../api/api-error.ts";
 import type { AzureOption, ProviderOption } from "../../api/types.ts";
 import type { ApiClient } from "../../api/api-client.ts";
 import { useApi } from "../../app/api-context.ts";
@@ -10,6 +9,7 @@ import { providerAccessIn } from "../../session/permissions.ts";
 import { EmptyState } from "../../ui/empty-state.tsx";
 import { LoadError } from "../../ui/load-error.tsx";
 import { PageHeader } from "../../ui/page-header.tsx";
+import { unlessForbidden } from "../../ui/unless-forbidden.ts";
 import { useLoad } from "../../ui/use-load.ts";
 import { loadBillingAccounts } from "../billing-accounts/billing-accounts-data.ts";
 import { ExistingAccountForm } from "./existing-account-form.tsx";
@@ -24,10 +24,7 @@ async function loadOptimizedContext(
 ): Promise<NewCustomerContext> {
   const [billing, customer, presets, organization] = await Promise.all([
     loadBillingAccounts(api, orgId),
-    api.azureCustomer.get(orgId).catch((e: unknown) => {
-      if (e instanceof ApiError && e.status === 403) return "unknown" as const;
-      throw e;
-    }),
+    unlessForbidden(api.azureCustomer.get(orgId), "unknown" as const),
     api.providers.allowedServicesPresets(),
     api.organizations.get(orgId),
   ]);

@@ -10,6 +10,7 @@ import { FormError } from "../../ui/form-error.tsx";
 import { formatDateTime } from "../../ui/format-time.ts";
 import { LoadError } from "../../ui/load-error.tsx";
 import { PageHeader } from "../../ui/page-header.tsx";
+import { unlessForbidden } from "../../ui/unless-forbidden.ts";
 import { useLoad } from "../../ui/use-load.ts";
 import { useSubmit } from "../../ui/use-submit.ts";
 import { OnboardingStepper } from "./onboarding-stepper.tsx";
@@ -98,7 +99,9 @@ export function ProviderPage({ workspaceId, providerId }: { workspaceId: string;
   const billingAccountId = provider?.billingAccountId ?? null;
   const billing = useLoad(
     () =>
-      billingAccountId ? api.billingAccounts.get(billingAccountId).catch(() => null) : Promise.resolve(null),
+      billingAccountId
+        ? unlessForbidden(api.billingAccounts.get(billingAccountId), null)
+        : Promise.resolve(null),
     billingAccountId ?? "",
   );
 
