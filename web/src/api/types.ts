@@ -278,8 +278,15 @@ export type OnboardingProgress = {
   waitingFor: string | null;
   reason: string | null;
   lastError: string | null;
+  errorCode: string | null;
   updatedAt: string;
-  steps: { id: string; label: string; status: OnboardingStepStatus }[];
+  steps: {
+    id: string;
+    label: string;
+    status: OnboardingStepStatus;
+    attempts: number;
+    completedAt: string | null;
+  }[];
 };
 
 export type AzureCustomer = {

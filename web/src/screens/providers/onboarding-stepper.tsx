@@ -1,5 +1,5 @@
 import type { OnboardingProgress, OnboardingStepStatus } from "../../api/types.ts";
-import { formatDateTime } from "../../ui/format-time.ts";
+import { formatDateTime, formatTime } from "../../ui/format-time.ts";
 import { runStateLabel } from "./provider-labels.ts";
 
 const statusText: Record<OnboardingStepStatus, string> = {
@@ -81,6 +81,12 @@ export function OnboardingStepper({ progress, live }: { progress: OnboardingProg
               <span className="visually-hidden">, {statusText[s.status]}</span>
               {s.status === "current" && progress.waitingFor && !trouble ? (
                 <span className="step-detail">Waiting for {progress.waitingFor}</span>
+              ) : null}
+              {s.status === "done" && s.completedAt ? (
+                <span className="step-detail">{formatTime(s.completedAt)}</span>
+              ) : null}
+              {s.status === "current" && s.attempts > 1 ? (
+                <span className="step-detail">Attempt {s.attempts}</span>
               ) : null}
               {s.status === "current" && progress.lastError && !trouble ? (
                 <span className="step-detail step-retry">Retrying after: {progress.lastError}</span>
