@@ -1,5 +1,6 @@
 import type { Harness } from "./support/harness.ts";
-import { must } from "./support/harness.ts";
+import { must, PASSWORD } from "./support/harness.ts";
+import { contact, driveRuns, ukAddress } from "./support/onboarding-world.ts";
 import { workspaceCast, type World } from "./support/world.ts";
 
 /**
@@ -178,6 +179,45 @@ async function disposableAccount(w: World, h: Harness): Promise<string> {
   const { id } = await connectedAccount(w, h, "PCCA", w.cc1.id);
   disposableAccounts.set(w, id);
   return id;
+}
+
+/**
+ * A new-customer provider of ws1 onboarded to ready by organization A's administrator (billed on the shared
+ * account), so A has an Azure customer whose credentials that administrator may see once.
+ */
+const onboardedProviders = new WeakMap<World, Promise<{ id: string; runId: string }>>();
+function onboardedProvider(w: World, h: Harness): Promise<{ id: string; runId: string }> {
+  let provider = onboardedProviders.get(w);
+  if (!provider) {
+    provider = (async () => {
+      const account = await sharedAccount(w, h);
+      const terms = await h.modules.billingAccounts.terms.current();
+      must(
+        await h.modules.billingAccounts.terms.accept(
+          w.operator,
+          account.id,
+          {
+            partnerTermsVersion: terms.partnerTerms.version,
+            customerAgreementVersion: terms.customerAgreement.version,
+            contact,
+          },
+          { clientAddress: "127.0.0.1", userAgent: "matrix" },
+        ),
+      );
+      const created = must(
+        await h.modules.providers.create(await h.callerFor(w.ids.orgAdmin), w.ws1.id, {
+          name: "Matrix onboarded",
+          option: "new-customer",
+          billingAccountId: account.id,
+          customer: { companyName: "Matrix Ltd", address: ukAddress, contact },
+        }),
+      );
+      await driveRuns(h);
+      return { id: created.id, runId: created.onboardingRunId ?? "" };
+    })();
+    onboardedProviders.set(w, provider);
+  }
+  return provider;
 }
 
 const connectors: Inside[] = ["ccAdmin", "otherCcAdmin", "orgAdmin", "operator"];
@@ -670,6 +710,74 @@ export const matrix: Record<string, Row> = {
   listShutdownRequests: {
     request: () => ({ method: "GET", url: "/api/v1/shutdown-requests" }),
     expect: rule("GET", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  getProviderOnboarding: {
+    request: async (w, h) => ({
+      method: "GET",
+      url: `/api/v1/providers/${(await onboardedProvider(w, h)).id}/onboarding`,
+    }),
+    expect: rule("GET", providerReaders),
+  },
+  streamProviderOnboarding: {
+    // The run has succeeded: the stream sends its progress once and ends.
+    request: async (w, h) => ({
+      method: "GET",
+      url: `/api/v1/providers/${(await onboardedProvider(w, h)).id}/onboarding/stream`,
+    }),
+    expect: rule("GET", providerReaders),
+  },
+  getAzureCustomer: {
+    request: async (w, h) => {
+      await onboardedProvider(w, h);
+      return { method: "GET", url: `/api/v1/organizations/${w.orgA.id}/azure-customer` };
+    },
+    expect: rule("GET", ["ccAdmin", "otherCcAdmin", "orgAdmin", "operator"]),
+  },
+  revealAzureCustomerCredentials: {
+    // Only whoever created the first subscription, and only once: the org admin's cell is the one that sees them.
+    request: async (w, h) => {
+      await onboardedProvider(w, h);
+      return {
+        method: "POST",
+        url: `/api/v1/organizations/${w.orgA.id}/azure-customer/credentials/reveal`,
+        body: { password: PASSWORD },
+      };
+    },
+    expect: rule("POST", ["orgAdmin"]),
+  },
+  listOnboardingRuns: {
+    request: () => ({ method: "GET", url: "/api/v1/onboarding-runs?state=succeeded" }),
+    expect: rule("GET", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  getOnboardingRun: {
+    request: async (w, h) => ({
+      method: "GET",
+      url: `/api/v1/onboarding-runs/${(await onboardedProvider(w, h)).runId}`,
+    }),
+    expect: rule("GET", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  retryOnboardingRun: {
+    // A run that succeeded has nothing to retry: the operator is let through and told so.
+    request: async (w, h) => ({
+      method: "POST",
+      url: `/api/v1/onboarding-runs/${(await onboardedProvider(w, h)).runId}/retry`,
+    }),
+    expect: rule("POST", [], { operator: "conflict", otherOrgAdmin: "forbidden" }),
+  },
+  resumeOnboardingRun: {
+    request: async (w, h) => ({
+      method: "POST",
+      url: `/api/v1/onboarding-runs/${(await onboardedProvider(w, h)).runId}/resume`,
+    }),
+    expect: rule("POST", [], { operator: "conflict", otherOrgAdmin: "forbidden" }),
+  },
+  cancelOnboardingRun: {
+    request: async (w, h) => ({
+      method: "POST",
+      url: `/api/v1/onboarding-runs/${(await onboardedProvider(w, h)).runId}/cancel`,
+      body: { reason: "Matrix" },
+    }),
+    expect: rule("POST", [], { operator: "conflict", otherOrgAdmin: "forbidden" }),
   },
   listOrganizationWebhooks: {
     request: (w) => ({ method: "GET", url: `/api/v1/organizations/${w.orgA.id}/webhooks` }),

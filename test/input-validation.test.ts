@@ -4,6 +4,7 @@ import { matrix } from "./authorization-matrix.ts";
 import { backends } from "./support/databases.ts";
 import { type Auth, type Harness } from "./support/harness.ts";
 import { createWorld, type World } from "./support/world.ts";
+import { contact, instantProvisioning, ukAddress } from "./support/onboarding-world.ts";
 import { connectedHarness, worldConnections } from "./support/connected-harness.ts";
 
 type ErrorBody = {
@@ -69,6 +70,24 @@ const badBodies: Record<string, { body: unknown; field: string }[]> = {
     {
       body: {
         name: "P",
+        option: "new-customer",
+        billingAccountId: "ba_x",
+        customer: { companyName: "C", domainPrefix: "no spaces", address: ukAddress, contact },
+      },
+      field: "customer.domainPrefix",
+    },
+    {
+      body: {
+        name: "P",
+        option: "new-customer",
+        billingAccountId: "ba_x",
+        customer: { companyName: "C", address: { ...ukAddress, city: "" }, contact },
+      },
+      field: "customer.address.city",
+    },
+    {
+      body: {
+        name: "P",
         option: "existing-account",
         tenant: "contoso.onmicrosoft.com",
         subscriptionId: "not-a-guid",
@@ -128,12 +147,15 @@ const badBodies: Record<string, { body: unknown; field: string }[]> = {
     { body: { url: "not a url" }, field: "url" },
     { body: { enabled: "yes" }, field: "enabled" },
   ],
+  revealAzureCustomerCredentials: [{ body: { password: "" }, field: "password" }],
+  cancelOnboardingRun: [{ body: { reason: "" }, field: "reason" }],
   rollWebhookSecret: [{ body: { keepPreviousForHours: 500 }, field: "keepPreviousForHours" }],
 };
 
 /** Operations only partner operators may call: their bad bodies are sent as an operator. */
 const operatorOperations = new Set([
   "createOrganization",
+  "cancelOnboardingRun",
   "createAllowedServicesPreset",
   "updateAllowedServicesPreset",
   "updateAllowedServicesSettings",
@@ -155,6 +177,7 @@ for (const backend of backends()) {
         INVITATION_MAX_FAILURES: "100000",
       });
       ({ h, close } = connected);
+      await instantProvisioning(connected.emu);
       w = await createWorld(h, worldConnections(connected.seed));
       admin = await h.sessionFor(w.ids.orgAdmin);
       operator = await h.sessionFor(w.ids.operator);

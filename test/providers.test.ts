@@ -171,12 +171,12 @@ for (const backend of backends()) {
       assert.match((noOption.json() as ErrorBody).error.message, /option must be one of/);
     });
 
-    void test("the optimized options are not available yet, and only administrators of the organization or cost center may ask", async () => {
+    void test("the optimized options need a billing account of the organization, migration is not available yet, and only administrators of the organization or cost center may ask", async () => {
       const newCustomer = { name: "New", option: "new-customer", billingAccountId: "ba_whatever" };
       const res = await call(admin, "POST", `/api/v1/workspaces/${w.ws1.id}/providers`, newCustomer);
-      assert.equal(res.status, 409);
-      assert.equal((res.json() as ErrorBody).error.code, "option_not_available_yet");
-      assert.match((res.json() as ErrorBody).error.message, /billing account ba_whatever.*terms/);
+      assert.equal(res.status, 404, res.body);
+      assert.equal((res.json() as ErrorBody).error.code, "billing_account_not_found");
+      assert.match((res.json() as ErrorBody).error.message, /^billingAccountId: .*ba_whatever/);
       const migrate = await call(admin, "POST", `/api/v1/workspaces/${w.ws1.id}/providers`, {
         name: "Move",
         option: "migrate-tenant",

@@ -4,6 +4,8 @@ import type { Mailer, OutgoingMail } from "../src/integrations/mail/index.ts";
 import { backends } from "./support/databases.ts";
 import { PASSWORD, type Auth, type Harness, type Response } from "./support/harness.ts";
 import { connectedHarness } from "./support/connected-harness.ts";
+import { emulatorClient } from "./support/emulator-client.ts";
+import { contact, driveRuns, instantProvisioning, ukAddress } from "./support/onboarding-world.ts";
 
 /** S9: the audit log. Every mutation through the API leaves exactly one record; the log is append-only and chained. */
 
@@ -53,6 +55,7 @@ for (const backend of backends()) {
     };
     let n = 0;
     let close: () => Promise<void>;
+    let connected: Awaited<ReturnType<typeof connectedHarness>>;
 
     /** Runs one API call under its own x-request-id, one fake second after the previous one. */
     async function step(
@@ -114,7 +117,7 @@ for (const backend of backends()) {
 
     before(async () => {
       // Providers are checked live against Microsoft: the drive runs against a seeded emulator.
-      const connected = await connectedHarness(`security-audit-${backend.name}`, await backend.open());
+      connected = await connectedHarness(`security-audit-${backend.name}`, await backend.open());
       ({ h, close } = connected);
       const { seed } = connected;
       secrets.push(seed.clientSecret);
@@ -533,37 +536,40 @@ for (const backend of backends()) {
       // A partner cloud account: discovered, connected, checked, its terms accepted, disconnected.
       secrets.push(seed.partnerCloud.password);
       let ticket = "";
-      await step(
-        "discoverBillingAccounts",
-        admin,
-        "POST",
-        `/api/v1/organizations/${A}/billing-accounts/discover`,
-        { userName: seed.partnerCloud.userName, password: seed.partnerCloud.password },
-        (res) => {
-          ticket = (res.json() as { ticket: string }).ticket;
-          return byAdmin({
-            action: "billing_account.discovered",
-            costCenterId: null,
-            targetType: "organization",
-            targetId: A,
-          });
-        },
-        200,
-      );
       let account = "";
       const onAccount = (action: string) => () =>
         byAdmin({ action, costCenterId: null, targetType: "billing_account", targetId: account });
-      await step(
-        "connectBillingAccount",
-        admin,
-        "POST",
-        `/api/v1/organizations/${A}/billing-accounts`,
-        { ticket, accountAlias: "PCUK" },
-        (res) => {
-          account = idOf(res);
-          return onAccount("billing_account.connected")();
-        },
-      );
+      const discoverAndConnect = async (again: string) => {
+        await step(
+          `discoverBillingAccounts${again}`,
+          admin,
+          "POST",
+          `/api/v1/organizations/${A}/billing-accounts/discover`,
+          { userName: seed.partnerCloud.userName, password: seed.partnerCloud.password },
+          (res) => {
+            ticket = (res.json() as { ticket: string }).ticket;
+            return byAdmin({
+              action: "billing_account.discovered",
+              costCenterId: null,
+              targetType: "organization",
+              targetId: A,
+            });
+          },
+          200,
+        );
+        await step(
+          `connectBillingAccount${again}`,
+          admin,
+          "POST",
+          `/api/v1/organizations/${A}/billing-accounts`,
+          { ticket, accountAlias: "PCUK" },
+          (res) => {
+            account = idOf(res);
+            return onAccount("billing_account.connected")();
+          },
+        );
+      };
+      await discoverAndConnect("");
       await step(
         "checkBillingAccountEligibility",
         admin,
@@ -577,18 +583,20 @@ for (const backend of backends()) {
         partnerTerms: { version: number };
         customerAgreement: { version: number };
       };
-      await step(
-        "acceptTerms",
-        admin,
-        "POST",
-        `/api/v1/billing-accounts/${account}/terms-acceptances`,
-        {
-          partnerTermsVersion: terms.partnerTerms.version,
-          customerAgreementVersion: terms.customerAgreement.version,
-          contact: { firstName: "Ada", lastName: "Admin", email: "admin@a.test" },
-        },
-        onAccount("terms.accepted"),
-      );
+      const acceptTerms = (again: string) =>
+        step(
+          `acceptTerms${again}`,
+          admin,
+          "POST",
+          `/api/v1/billing-accounts/${account}/terms-acceptances`,
+          {
+            partnerTermsVersion: terms.partnerTerms.version,
+            customerAgreementVersion: terms.customerAgreement.version,
+            contact: { firstName: "Ada", lastName: "Admin", email: "admin@a.test" },
+          },
+          onAccount("terms.accepted"),
+        );
+      await acceptTerms("");
       await step(
         "disconnectBillingAccount",
         admin,
@@ -597,6 +605,112 @@ for (const backend of backends()) {
         undefined,
         onAccount("billing_account.disconnected"),
       );
+      // Connected again, its terms accepted again, and new Azure customers billed on it.
+      await discoverAndConnect(" (again)");
+      await acceptTerms(" (again)");
+      // One onboarding fails and is retried, one gets stuck and is resumed, one is
+      // cancelled; the creator then sees the customer's credentials once.
+      const emu = emulatorClient(connected.emu);
+      await instantProvisioning(connected.emu);
+      const newCustomer = async (operation: string, name: string, customer?: unknown) => {
+        let created = { id: "", onboardingRunId: "" };
+        await step(
+          operation,
+          admin,
+          "POST",
+          `/api/v1/workspaces/${ws}/providers`,
+          { name, option: "new-customer", billingAccountId: account, ...(customer ? { customer } : {}) },
+          (res) => {
+            created = res.json() as typeof created;
+            return byAdmin({
+              action: "provider.created",
+              costCenterId: cc,
+              targetType: "provider",
+              targetId: created.id,
+            });
+          },
+        );
+        return created.onboardingRunId;
+      };
+      const onRun = (runId: string, action: string) => () =>
+        e({ action, actorId: ids.operator, orgId: A, targetType: "onboarding_run", targetId: runId });
+      await emu.request("POST", "/_emulator/faults", {
+        json: {
+          route: "POST /v1/customers/:id/carts/:cartId/checkout",
+          kind: "status",
+          status: 400,
+          times: 1,
+        },
+      });
+      const failing = await newCustomer("createProvider (new customer)", "Contoso new", {
+        companyName: "Contoso Audit",
+        address: ukAddress,
+        contact,
+      });
+      await driveRuns(h);
+      await step(
+        "retryOnboardingRun",
+        op,
+        "POST",
+        `/api/v1/onboarding-runs/${failing}/retry`,
+        undefined,
+        onRun(failing, "onboarding.retry_requested"),
+        200,
+      );
+      await driveRuns(h);
+      await emu.request("POST", "/_emulator/faults", {
+        json: {
+          route: "PUT /providers/Microsoft.Subscription/aliases/:name",
+          kind: "status",
+          status: 503,
+          times: 10_000,
+        },
+      });
+      const stuck = await newCustomer("createProvider (second subscription)", "Contoso second");
+      await driveRuns(h);
+      await emu.request("DELETE", "/_emulator/faults");
+      await step(
+        "resumeOnboardingRun",
+        op,
+        "POST",
+        `/api/v1/onboarding-runs/${stuck}/resume`,
+        undefined,
+        onRun(stuck, "onboarding.resumed"),
+        200,
+      );
+      await driveRuns(h);
+      const cancelled = await newCustomer("createProvider (to cancel)", "Contoso cancelled");
+      await step(
+        "cancelOnboardingRun",
+        op,
+        "POST",
+        `/api/v1/onboarding-runs/${cancelled}/cancel`,
+        { reason: "Asked for by mistake" },
+        onRun(cancelled, "onboarding.cancel_requested"),
+        200,
+      );
+      const revealed = await step(
+        "revealAzureCustomerCredentials",
+        admin,
+        "POST",
+        `/api/v1/organizations/${A}/azure-customer/credentials/reveal`,
+        { password: PASSWORD },
+        async () => {
+          const customer = (
+            await h.request(admin, "GET", `/api/v1/organizations/${A}/azure-customer`)
+          ).json() as {
+            id: string;
+          };
+          return byAdmin({
+            action: "azure_customer.credentials_shown",
+            costCenterId: null,
+            targetType: "azure_customer",
+            targetId: customer.id,
+          });
+        },
+        200,
+      );
+      secrets.push((revealed.json() as { password: string }).password);
       // The partner's allowed-services presets, and a drift check an operator runs.
       const byOperator = (action: string, targetType: string, targetId: string | null) => () =>
         e({ action, actorId: ids.operator, orgId: null, targetType, targetId });

@@ -206,6 +206,8 @@ for (const backend of backends()) {
         billingAccountId: `ba_${"0".repeat(26)}`,
         // Likewise no provider (none can be made without Microsoft here): reading an unknown one writes nothing.
         providerId: `prv_${"0".repeat(26)}`,
+        // No onboarding run either: reading an unknown one writes nothing.
+        runId: `wf_${"0".repeat(26)}`,
         webhookId,
       };
       const urls: string[] = [];

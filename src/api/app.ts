@@ -18,6 +18,7 @@ import { governanceRoutes } from "./routes/governance-routes.ts";
 import { invitationRoutes } from "./routes/invitation-routes.ts";
 import { mailboxRoutes } from "./routes/mailbox-routes.ts";
 import { meRoutes } from "./routes/me-routes.ts";
+import { onboardingRoutes } from "./routes/onboarding-routes.ts";
 import { organizationRoutes } from "./routes/organization-routes.ts";
 import { providerRoutes } from "./routes/provider-routes.ts";
 import { sessionRoutes } from "./routes/session-routes.ts";
@@ -116,6 +117,7 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   billingAccountRoutes(app, deps);
   termsRoutes(app, deps);
   providerRoutes(app, deps);
+  onboardingRoutes(app, deps);
   governanceRoutes(app, deps);
   webhookRoutes(app, deps);
   mailboxRoutes(app, deps);

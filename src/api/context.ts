@@ -12,6 +12,7 @@ import type { AuditLog } from "../modules/audit/index.ts";
 import type { BillingAccounts } from "../modules/billing-accounts/index.ts";
 import type { Identity, SessionInfo } from "../modules/identity/index.ts";
 import type { Governance } from "../modules/governance/index.ts";
+import type { Onboarding } from "../modules/onboarding/index.ts";
 import type { Providers } from "../modules/providers/index.ts";
 import type { Caller, Tenancy } from "../modules/tenancy/index.ts";
 import type { Webhooks } from "../modules/webhooks/index.ts";
@@ -39,6 +40,7 @@ export type ApiDeps = {
   readonly audit: AuditLog;
   readonly billingAccounts: BillingAccounts;
   readonly providers: Providers;
+  readonly onboarding: Onboarding;
   readonly governance: Governance;
   readonly webhooks: Webhooks;
   /** Where the embedded mailbox keeps captured mail, when it is on. */

@@ -48,6 +48,17 @@ const statusOf: Record<string, number> = {
   ineligible_not_billable: 422,
   ineligible_inactive: 422,
   option_not_available_yet: 409,
+  billing_account_not_found: 404,
+  billing_account_ineligible: 422,
+  terms_not_accepted: 409,
+  customer_profile_required: 400,
+  address_country_mismatch: 422,
+  domain_taken: 409,
+  address_invalid: 422,
+  onboarding_not_found: 404,
+  azure_customer_not_found: 404,
+  credentials_not_available: 409,
+  run_not_actionable: 409,
   provider_deleting: 409,
   provider_credentials_not_applicable: 409,
   provider_tenant_not_found: 422,
@@ -73,7 +84,15 @@ const statusOf: Record<string, number> = {
 export type FieldError = { path: string; message: string };
 
 export type ErrorBody = {
-  error: { code: string; message: string; requestId: string; fields?: FieldError[] };
+  error: {
+    code: string;
+    message: string;
+    requestId: string;
+    fields?: FieldError[];
+    /** What a client needs to offer the fix: eligibility reasons, Microsoft's address suggestions. */
+    reasons?: unknown;
+    suggestions?: unknown;
+  };
 };
 
 export function sendError(
@@ -86,7 +105,16 @@ export function sendError(
   const retryAfter = e.details?.["retryAfterSeconds"];
   if (typeof retryAfter === "number") void reply.header("retry-after", String(retryAfter));
   const body: ErrorBody = { error: { code: e.code, message: e.message, requestId: req.id } };
-  if (fields && fields.length > 0) body.error.fields = fields;
+  const field = e.details?.["field"];
+  const named =
+    fields && fields.length > 0
+      ? fields
+      : typeof field === "string"
+        ? [{ path: field, message: e.message }]
+        : [];
+  if (named.length > 0) body.error.fields = named;
+  for (const key of ["reasons", "suggestions"] as const)
+    if (e.details?.[key] !== undefined) body.error[key] = e.details[key];
   return reply.code(status).send(body);
 }
 

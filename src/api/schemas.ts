@@ -42,6 +42,7 @@ const examples: Record<IdKind, string> = {
   webhook: "wh_…",
   webhookEvent: "evt_…",
   webhookDelivery: "whd_…",
+  azureCustomer: "azc_…",
 };
 
 export const id = (kind: IdKind, field: string) =>
@@ -76,6 +77,11 @@ export const ErrorSchema = z.object({
     message: z.string(),
     requestId: z.string(),
     fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    reasons: z
+      .unknown()
+      .optional()
+      .describe("Why a billing account is not eligible, each with the way forward"),
+    suggestions: z.unknown().optional().describe("Addresses Microsoft suggests instead of the one given"),
   }),
 });
 

@@ -5,6 +5,7 @@ import Fastify from "fastify";
 import { armRoutes } from "./arm/arm-routes.ts";
 import { armThrottleRoutes, createArmThrottle } from "./arm/throttle.ts";
 import { installFaults } from "./control/faults.ts";
+import { installObserver, type EmulatorObserver } from "./control/observer.ts";
 import { entraRoutes } from "./entra/entra-routes.ts";
 import { adminCenterRoutes } from "./admin-center/admin-center-routes.ts";
 import { gdapRoutes } from "./graph/gdap-routes.ts";
@@ -55,6 +56,8 @@ export type RunningEmulator = {
   state: EmulatorState;
   clock: EmulatorClock;
   partnerCloud: PartnerCloudWorld;
+  /** In-process only: records requests and holds one at a chosen moment (control/observer.ts), for tests. */
+  observer: EmulatorObserver;
   /** Creates the demo partner tenant and its app on first use; the secret is new each time it is created. */
   seedDemo(): DemoSeed | null;
   close(): Promise<void>;
@@ -131,6 +134,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       done(Object.assign(new Error("The request body is not valid JSON."), { statusCode: 400 }), undefined);
     }
   });
+  // The observer goes first, so it sees each request before a fault or a handler acts on it.
+  const observer = installObserver(app);
   installFaults(app);
   clockRoutes(app, clock);
   scenarioRoutes(app, createScenarios(state, clock.now));
@@ -154,7 +159,6 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   adminCenterRoutes(app, { state, clock, entra, gdap, baseUrl: () => baseUrl });
   const armThrottle = createArmThrottle(clock);
   armThrottleRoutes(app, armThrottle);
-  armRoutes(app, { state, key, baseUrl: () => baseUrl, throttle: armThrottle });
   partnerCloudRoutes(app, { world: partnerCloud, baseUrl: () => baseUrl });
   const partnerCenter = partnerCenterRoutes(app, {
     state,
@@ -163,6 +167,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     baseUrl: () => baseUrl,
     ...(opts.partnerCenter ? { settings: opts.partnerCenter } : {}),
   });
+  armRoutes(app, { state, key, baseUrl: () => baseUrl, throttle: armThrottle, azurePlans: partnerCenter });
   const usage = openUsageWorld({ store, state, now: clock.now, azurePlanOf: partnerCenter.azurePlanOf });
   const invoices = openInvoiceState({ store, usage, now: clock.now });
   usageControlRoutes(app, { usage, now: clock.now });
@@ -179,6 +184,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     state,
     clock,
     partnerCloud,
+    observer,
     seedDemo() {
       const domain = "contosopartner.onmicrosoft.com";
       if (state.tenant(domain)) return null;

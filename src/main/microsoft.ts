@@ -2,7 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { startEmulator, type RunningEmulator } from "../emulator/index.ts";
-import { createAzureResources, type AzureResources } from "../integrations/arm/index.ts";
+import {
+  createAzureResources,
+  createSubscriptionAliases,
+  type AzureResources,
+  type SubscriptionAliases,
+} from "../integrations/arm/index.ts";
 import {
   createEntraTokenSource,
   microsoftResources,
@@ -10,7 +15,7 @@ import {
   type TokenSource,
 } from "../integrations/entra/index.ts";
 import { createGraph, type Graph } from "../integrations/graph/index.ts";
-import { createHttpClient, type HttpClient } from "../integrations/http/index.ts";
+import { createHttpClient, type HttpClient, type HttpExchange } from "../integrations/http/index.ts";
 import { createPartnerCenter, type PartnerCenter } from "../integrations/partner-center/index.ts";
 import { createPartnerCloudClient, type PartnerCloud } from "../integrations/partner-cloud/index.ts";
 import type { Clock } from "../platform/clock.ts";
@@ -30,6 +35,8 @@ export type MicrosoftEndpoints = {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly refreshTokens: RefreshTokenStore | undefined;
+  /** The partner's MPA billing account name; the emulator accepts any, so the partner tenant id stands in. */
+  readonly billingAccount?: string;
 };
 
 /** Our ports to the outside world, built from configuration: what the automation of later modules uses. */
@@ -46,6 +53,8 @@ export type Integrations = {
     clientId: string;
     clientSecret: string;
   }) => AzureResources;
+  /** New Azure subscriptions under a customer's existing Azure plan (the ARM alias API). */
+  readonly subscriptionAliases: SubscriptionAliases;
   readonly partnerTenantId: string;
   readonly clientId: string;
 };
@@ -56,6 +65,9 @@ export type MicrosoftConnection = {
   readonly describe: string;
   close(): Promise<void>;
 };
+
+/** Where the embedded world's partner-cloud administrator sign-in is written, under `<DATA_DIR>/emulator`. */
+export const PARTNER_CLOUD_ADMIN_FILE = "partner-cloud-admin.json";
 
 const EmbeddedPartner = z.object({
   tenantId: z.string(),
@@ -81,6 +93,11 @@ async function embeddedPartner(emu: RunningEmulator, dir: string, box: SecretBox
       refreshToken: refreshToken ? box.encrypt(refreshToken) : null,
     };
     fs.writeFileSync(file, JSON.stringify(stored), { mode: 0o600 });
+    // The emulated partner cloud's administrator, for "Connect a partner cloud account" in the console. It signs in
+    // to the emulator only; the file is readable by this user alone, like the rest of the data folder's secrets.
+    fs.writeFileSync(path.join(dir, PARTNER_CLOUD_ADMIN_FILE), JSON.stringify(seeded.partnerCloud, null, 2), {
+      mode: 0o600,
+    });
   }
   if (!fs.existsSync(file))
     throw new ConfigError(
@@ -161,6 +178,7 @@ export async function connectMicrosoft(
       clientId: ms.clientId,
       clientSecret: ms.clientSecret,
       refreshTokens: undefined,
+      ...(ms.billingAccount ? { billingAccount: ms.billingAccount } : {}),
     };
   } else if (deps.embedded) {
     const dir = path.join(config.dataDir, "emulator");
@@ -207,7 +225,8 @@ export async function connectMicrosoft(
   return {
     integrations,
     describe: running
-      ? `Microsoft: the embedded emulator at ${running.baseUrl} (partner tenant ${endpoints.partnerTenantId}; mailbox ${running.baseUrl}/mailbox)`
+      ? `Microsoft: the embedded emulator at ${running.baseUrl} (partner tenant ${endpoints.partnerTenantId}; mailbox ${running.baseUrl}/mailbox)\n` +
+        `Partner cloud: emulated; its account administrator's sign-in is in ${path.join(config.dataDir, "emulator", PARTNER_CLOUD_ADMIN_FILE)}`
       : `Microsoft: ${endpoints.loginUrl} (partner tenant ${endpoints.partnerTenantId})`,
     async close() {
       closeClients();
@@ -216,18 +235,53 @@ export async function connectMicrosoft(
   };
 }
 
+/** Which adapter a request or a wait belongs to: a label that holds whatever host the service answers on. */
+export type OutboundService = "entra" | "partner-center" | "graph" | "arm" | "partner-cloud";
+
+/**
+ * What the adapters tell about their traffic, for metrics and benchmarks: every request with its outcome and
+ * duration, and every pause an adapter takes before calling a service again (a rate-limit budget, a Retry-After, a
+ * backoff, an operation's poll interval). Both are told in the caller's asynchronous context.
+ */
+export type OutboundObserver = {
+  readonly exchange?: (service: OutboundService, exchange: HttpExchange) => void;
+  readonly waited?: (service: OutboundService, ms: number) => void;
+};
+
 /** Our adapters for the given endpoints and partner application; `close` ends their connections. */
 export function createIntegrations(
   endpoints: MicrosoftEndpoints,
-  deps: { clock: Clock; log?: Logger },
+  deps: { clock: Clock; log?: Logger; observer?: OutboundObserver },
 ): { integrations: Integrations; close: () => void } {
+  const { exchange, waited } = deps.observer ?? {};
+  const observe = (service: OutboundService) =>
+    exchange ? (e: HttpExchange) => exchange(service, e) : undefined;
+  const retry = (service: OutboundService) =>
+    waited
+      ? {
+          retry: {
+            tools: {
+              sleep: async (ms: number) => {
+                const started = performance.now();
+                await new Promise((resolve) => setTimeout(resolve, ms));
+                waited(service, performance.now() - started);
+              },
+            },
+          },
+        }
+      : {};
   const clients: HttpClient[] = [];
-  const client = (baseUrl: string) => {
-    const c = createHttpClient({ baseUrl, ca: endpoints.ca, ...(deps.log ? { log: deps.log } : {}) });
+  const client = (service: OutboundService, baseUrl: string) => {
+    const c = createHttpClient({
+      baseUrl,
+      ca: endpoints.ca,
+      observe: observe(service),
+      ...(deps.log ? { log: deps.log } : {}),
+    });
     clients.push(c);
     return c;
   };
-  const login = client(endpoints.loginUrl);
+  const login = client("entra", endpoints.loginUrl);
   const tokens = createEntraTokenSource({
     http: login,
     partnerTenantId: endpoints.partnerTenantId,
@@ -235,23 +289,30 @@ export function createIntegrations(
     clientSecret: endpoints.clientSecret,
     clock: deps.clock,
     refreshTokens: endpoints.refreshTokens,
+    ...retry("entra"),
   });
   const integrations: Integrations = {
     tokens,
     partnerCenter: createPartnerCenter({
-      http: client(endpoints.partnerCenterUrl),
+      http: client("partner-center", endpoints.partnerCenterUrl),
       tokens,
       partnerTenantId: endpoints.partnerTenantId,
       clock: deps.clock,
+      ...retry("partner-center"),
     }),
     graph: createGraph({
-      http: client(endpoints.graphUrl),
+      http: client("graph", endpoints.graphUrl),
       tokens,
       partnerTenantId: endpoints.partnerTenantId,
       clock: deps.clock,
       blobCa: endpoints.ca,
+      ...retry("graph"),
     }),
-    partnerCloud: createPartnerCloudClient({ http: client(endpoints.partnerCloudUrl), clock: deps.clock }),
+    partnerCloud: createPartnerCloudClient({
+      http: client("partner-cloud", endpoints.partnerCloudUrl),
+      clock: deps.clock,
+      ...retry("partner-cloud"),
+    }),
     azureResources: (customerTenantId) =>
       createAzureResources({
         endpoint: endpoints.armUrl,
@@ -259,6 +320,7 @@ export function createIntegrations(
         tokens,
         tenantId: customerTenantId,
         clock: deps.clock,
+        observe: observe("arm"),
       }),
     customerAzure: ({ tenant, clientId, clientSecret }) =>
       createAzureResources({
@@ -270,10 +332,19 @@ export function createIntegrations(
           clientId,
           clientSecret,
           clock: deps.clock,
+          ...retry("entra"),
         }),
         tenantId: tenant,
         clock: deps.clock,
+        observe: observe("arm"),
       }),
+    subscriptionAliases: createSubscriptionAliases({
+      http: client("arm", endpoints.armUrl),
+      tokens,
+      partnerTenantId: endpoints.partnerTenantId,
+      billingAccountName: endpoints.billingAccount ?? endpoints.partnerTenantId,
+      clock: deps.clock,
+    }),
     partnerTenantId: endpoints.partnerTenantId,
     clientId: endpoints.clientId,
   };

@@ -70,6 +70,9 @@ export async function run(
     stops.push(() => onboarding.stop());
     const webhooks = modules.webhooks.startWorker({ pollMs: 1000, log });
     stops.push(() => webhooks.stop());
+    // Null when this worker is not connected to Microsoft: there is nothing it could re-read.
+    const drift = modules.governance.drift?.startSchedule({ intervalMs: config.driftCheckMinutes * 60_000 });
+    if (drift) stops.push(() => drift.stop());
   }
   return {
     url,

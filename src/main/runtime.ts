@@ -5,15 +5,16 @@ import type { App } from "../api/context.ts";
 import { createSmtpMailer, startCapturedMailbox, type Mailer } from "../integrations/mail/index.ts";
 import { createAuditLog } from "../modules/audit/index.ts";
 import { createBillingAccounts } from "../modules/billing-accounts/index.ts";
-import { createGovernance, type ManagedSubscription } from "../modules/governance/index.ts";
+import { createGovernance } from "../modules/governance/index.ts";
 import { createIdentity } from "../modules/identity/index.ts";
 import { createNotifications } from "../modules/notifications/index.ts";
-import { createWorkflowEngine } from "../modules/onboarding/index.ts";
+import { createOnboarding } from "../modules/onboarding/index.ts";
 import { createProviders } from "../modules/providers/index.ts";
 import { createTenancy } from "../modules/tenancy/index.ts";
 import { createWebhooks } from "../modules/webhooks/index.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
 import type { Config } from "../platform/config.ts";
+import { dummyPasswordHash, verifyPassword } from "../platform/crypto.ts";
 import { openDatabase, type Database, type DatabaseOptions } from "../platform/db/open-database.ts";
 import { loggerOptions } from "../platform/log.ts";
 import type { DestinationStream } from "pino";
@@ -28,9 +29,6 @@ export function databaseOptions(config: Config): DatabaseOptions {
     : { kind: "pglite", dataDir: config.dataDir };
 }
 
-/** Until onboarding lists the subscriptions it manages, drift checks have none to check. */
-const noManagedSubscriptionsYet = (): Promise<ManagedSubscription[]> => Promise.resolve([]);
-
 /**
  * The modules wired to one database: what both the server and the worker need. `integrations` are our ports to
  * Microsoft and the partner cloud, or null when this process is not connected to them.
@@ -40,8 +38,7 @@ export function createModules(
   config: Config,
   clock: Clock = systemClock,
   integrations: Integrations | null = null,
-  /** The subscriptions Partner Cloud manages, for drift checks: onboarding provides them. */
-  managedSubscriptions: () => Promise<ManagedSubscription[]> = noManagedSubscriptionsYet,
+  opts: { random?: () => number } = {},
 ) {
   const { db } = database;
   const audit = createAuditLog({ db, clock });
@@ -86,9 +83,9 @@ export function createModules(
     customerAzure: integrations ? integrations.customerAzure : null,
     // Loaded on first use: only storing or reading a provider's client secret needs the key.
     secrets: () => (secretBox ??= loadSecretBox(config).box),
+    newCustomer: () => onboarding.newCustomer,
   });
-  // The onboarding workflows run on this engine; worker processes drive it (processes.ts).
-  const onboarding = createWorkflowEngine({ db, clock });
+  billingAccounts.registerUsageCheck((id) => providers.usersOfBillingAccount(id));
   const webhooks = createWebhooks({
     db,
     clock,
@@ -102,8 +99,29 @@ export function createModules(
     db,
     audit,
     clock,
-    managedSubscriptions,
+    managedSubscriptions: () => onboarding.managedSubscriptions(),
     azureResources: integrations ? integrations.azureResources : null,
+  });
+  // The onboarding workflows and their engine; worker processes drive it (processes.ts).
+  const onboarding = createOnboarding({
+    db,
+    clock,
+    audit,
+    secrets: () => (secretBox ??= loadSecretBox(config).box),
+    microsoft: integrations,
+    billing: {
+      account: (id) => billingAccounts.accounts.accountOf(id),
+      checkEligibility: (id, actor) => billingAccounts.checkEligibility(id, actor),
+      acceptance: (id) => billingAccounts.terms.currentAcceptanceOf(id),
+    },
+    providers: () => providers.lifecycle,
+    allowedServices: () => ({ resolve: (presetId) => governance.resolvePreset(presetId) }),
+    webhooks: () => webhooks,
+    reauthenticate: async (caller, password) => {
+      const cred = await tenancy.users.credentialsByEmail(caller.principal.email);
+      return verifyPassword(password, cred?.passwordHash ?? dummyPasswordHash);
+    },
+    ...(opts.random ? { random: opts.random } : {}),
   });
   return {
     audit,
@@ -142,6 +160,7 @@ export async function createHttpApp(
       audit: modules.audit,
       billingAccounts: modules.billingAccounts,
       providers: modules.providers,
+      onboarding: modules.onboarding,
       governance: modules.governance,
       webhooks: modules.webhooks,
       mailboxDir: opts.mailboxDir,

@@ -33,6 +33,7 @@ const Schema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   INVITATION_MAX_FAILURES: z.coerce.number().int().min(1).max(100000).default(20),
+  DRIFT_CHECK_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
   MAIL_SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
@@ -58,6 +59,13 @@ const Schema = z.object({
     })
     .optional(),
   PARTNER_APP_CLIENT_SECRET: z.string().min(1).optional(),
+  PARTNER_BILLING_ACCOUNT: z
+    .string()
+    .regex(/^[\w:.-]{1,128}$/, {
+      error:
+        "must be the name of the partner's Microsoft Partner Agreement billing account (Microsoft.Billing)",
+    })
+    .optional(),
   MICROSOFT_CA_FILE: z.string().min(1).optional(),
   SECRETS_KEYS: z
     .string()
@@ -96,6 +104,8 @@ export type Config = Readonly<{
   loginMaxFailures: number;
   loginWindowMinutes: number;
   invitationMaxFailures: number;
+  /** How often workers re-read each managed subscription's role and policy assignments. */
+  driftCheckMinutes: number;
   mail: Readonly<{ smtpUrl: string | undefined; from: string }>;
   dbPoolSize: number;
   emulatorPort: number;
@@ -108,6 +118,8 @@ export type Config = Readonly<{
     partnerTenantId: string | undefined;
     clientId: string | undefined;
     clientSecret: string | undefined;
+    /** The partner's Microsoft Partner Agreement billing account, which new Azure subscriptions bill to. */
+    billingAccount: string | undefined;
     /** An extra CA to trust: the given file, else the embedded emulator's CA when any endpoint is emulated. */
     caFile: string | undefined;
   }>;
@@ -158,6 +170,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginWindowMinutes: e.LOGIN_WINDOW_MINUTES,
     invitationMaxFailures: e.INVITATION_MAX_FAILURES,
+    driftCheckMinutes: e.DRIFT_CHECK_MINUTES,
     mail: Object.freeze({ smtpUrl: e.MAIL_SMTP_URL, from: e.MAIL_FROM }),
     dbPoolSize: e.DB_POOL_SIZE,
     emulatorPort: e.EMULATOR_PORT,
@@ -169,6 +182,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       partnerTenantId: e.PARTNER_TENANT_ID,
       clientId: e.PARTNER_APP_CLIENT_ID,
       clientSecret: e.PARTNER_APP_CLIENT_SECRET,
+      billingAccount: e.PARTNER_BILLING_ACCOUNT,
       caFile: e.MICROSOFT_CA_FILE
         ? path.resolve(e.MICROSOFT_CA_FILE)
         : emulated

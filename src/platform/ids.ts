@@ -20,6 +20,7 @@ export const idPrefixes = {
   webhook: "wh",
   webhookEvent: "evt",
   webhookDelivery: "whd",
+  azureCustomer: "azc",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

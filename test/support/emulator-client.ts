@@ -17,7 +17,7 @@ export type EmulatorResponse = {
  * How tests reach a running emulator: HTTPS requests that trust its CA, and Microsoft's SDKs run by a probe script
  * in a child process (NODE_EXTRA_CA_CERTS is read only at process start), whose last stdout line is JSON.
  */
-export function emulatorClient(emu: RunningEmulator) {
+export function emulatorClient(emu: Pick<RunningEmulator, "baseUrl" | "caPath">) {
   const ca = readFileSync(emu.caPath, "utf8");
 
   function request(

@@ -10,7 +10,8 @@ import { emulatorClient } from "./emulator-client.ts";
  * token (for app+user calls) obtained through the password grant, as the embedded world does.
  */
 export async function integrationsFor(
-  emu: RunningEmulator,
+  /** Only where it answers and its CA are needed, so a worker process can connect to a test's emulator. */
+  emu: Pick<RunningEmulator, "baseUrl" | "caPath">,
   seed: DemoSeed,
   clock: Clock,
   /** Where the adapters log their requests (tests read the lines back). */

@@ -6,6 +6,7 @@ import {
   azureOptions,
   providerStates,
 } from "../../modules/providers/index.ts";
+import { CustomerProfileInput } from "../../modules/onboarding/index.ts";
 import { toPage } from "../../platform/pagination.ts";
 import type { ApiDeps, App } from "../context.ts";
 import { callerOf, respond } from "../respond.ts";
@@ -91,7 +92,19 @@ const NewProviderBody = z.discriminatedUnion(
         .trim()
         .regex(DOMAIN, "primaryDomain must be a domain such as contoso.onmicrosoft.com"),
     }),
-    strict({ name: text("name"), option: z.literal("new-customer"), billingAccountId }),
+    strict({
+      name: text("name"),
+      option: z.literal("new-customer"),
+      billingAccountId,
+      allowedServices: z
+        .string()
+        .regex(/^[a-z][a-z0-9-]{0,62}$/, "allowedServices must be a preset id such as all-services or iaas")
+        .optional()
+        .describe("The allowed-services preset; the partner's default when omitted"),
+      customer: CustomerProfileInput.optional().describe(
+        "The company profile of the organization's Azure customer: required for its first new-customer provider",
+      ),
+    }),
   ],
   { error: "option must be one of existing-account, migrate-tenant, new-customer" },
 );
@@ -158,7 +171,9 @@ export function providerRoutes(app: App, deps: ApiDeps): void {
         description:
           "Option existing-account checks the credentials live (a token with the application, then a read of the " +
           "subscription) before saving; the provider is then ready. The client secret is stored encrypted and never " +
-          "returned. Options migrate-tenant and new-customer answer 409 option_not_available_yet for now.",
+          "returned. Option new-customer checks the billing account, its terms, the domain and the address first " +
+          "(nothing is created upstream when one fails), then saves the provider and starts its onboarding: watch it " +
+          "at /api/v1/providers/{providerId}/onboarding. Option migrate-tenant answers 409 option_not_available_yet.",
         params: wsParams,
         body: NewProviderBody,
         response: { 201: ProviderSchema, ...errorResponses, ...conflict, ...unprocessable, ...unavailable },

@@ -5,6 +5,7 @@ import { verifyBearer, type TokenClaims } from "../entra/verify-token.ts";
 import type { SigningKey } from "../entra/signing-key.ts";
 import { builtInPolicies, policyDefinitionView } from "./built-in-policies.ts";
 import { roleAssignmentRoutes } from "./role-assignment-routes.ts";
+import { subscriptionAliasRoutes, type AzurePlans } from "./subscription-alias-routes.ts";
 import type { ArmThrottle } from "./throttle.ts";
 import type { EmulatedResourceGroup, EmulatedSubscription, EmulatorState } from "../state/emulator-state.ts";
 
@@ -49,7 +50,13 @@ const groupView = (g: EmulatedResourceGroup) => ({
  */
 export function armRoutes(
   app: FastifyInstance,
-  deps: { state: EmulatorState; key: SigningKey; baseUrl: () => string; throttle: ArmThrottle },
+  deps: {
+    state: EmulatorState;
+    key: SigningKey;
+    baseUrl: () => string;
+    throttle: ArmThrottle;
+    azurePlans: AzurePlans;
+  },
 ) {
   const { state } = deps;
   const claimsOf = new WeakMap<FastifyRequest, TokenClaims>();
@@ -205,6 +212,7 @@ export function armRoutes(
   }
 
   roleAssignmentRoutes(app, { state, visible });
+  subscriptionAliasRoutes(app, { state, claims: (req) => claimsOf.get(req), azurePlans: deps.azurePlans });
 
   app.get<{ Params: { id: string } }>(
     "/providers/Microsoft.Authorization/policyDefinitions/:id",

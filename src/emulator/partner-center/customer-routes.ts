@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { EmulatedCustomer } from "../state/emulator-state.ts";
 import { validateAddress, type Address } from "./address-validation.ts";
-import { link, pcError, pcFault, send } from "./pc-answer.ts";
+import { link, pcError, pcFault, send, type PcAnswer } from "./pc-answer.ts";
 import { customerOf, partnerOf as partnerOfRequest, type PcContext } from "./pc-context.ts";
 import { replayable } from "./replay.ts";
 
@@ -75,7 +75,7 @@ export function customerRoutes(app: FastifyInstance, ctx: PcContext) {
 
   // Creating a customer tenant is the one call whose documentation makes MS-RequestId required (B5.3): without it a
   // retry after a timeout could not be recognised, and a second tenant would be created.
-  const createCustomer = replayable<{ Body: CreateBody | undefined }>(state, partnerOf, (req) => {
+  const create = (req: FastifyRequest<{ Body: CreateBody | undefined }>): PcAnswer => {
     const body = req.body ?? {};
     const domain = (body.companyProfile?.domain ?? "").toLowerCase();
     const bp = body.billingProfile;
@@ -123,7 +123,8 @@ export function customerRoutes(app: FastifyInstance, ctx: PcContext) {
         userCredentials: { userName: "admin", password },
       },
     };
-  });
+  };
+  const createReplayed = replayable<{ Body: CreateBody | undefined }>(state, partnerOf, create);
   app.post<{ Body: CreateBody | undefined }>("/v1/customers", async (req, reply) => {
     const requestId = req.headers["ms-requestid"];
     if (typeof requestId !== "string" || requestId.trim() === "")
@@ -133,7 +134,8 @@ export function customerRoutes(app: FastifyInstance, ctx: PcContext) {
         800002,
         "MS-RequestId is required to create a customer: send a new GUID, and the same one when retrying after a timeout.",
       );
-    return createCustomer(req, reply);
+    // A test may turn the replay off (honourRequestIds: false): a repeated id then acts again, like an API without it.
+    return ctx.settings.honourRequestIds ? createReplayed(req, reply) : send(reply, create(req));
   });
 
   app.get<{ Params: { id: string } }>("/v1/customers/:id", async (req, reply) => {

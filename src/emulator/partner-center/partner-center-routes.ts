@@ -1,3 +1,4 @@
+import { isAzurePlan } from "./catalog.ts";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { FastifyInstance, FastifyRequest } from "fastify";
@@ -32,6 +33,7 @@ const SettingsBody = z
   .object({
     provisioningDelaySeconds: z.number().int().min(0).max(86_400),
     requestsPerMinute: z.number().int().min(1).max(10_000_000),
+    honourRequestIds: z.boolean(),
   })
   .partial();
 
@@ -123,5 +125,28 @@ export function partnerCenterRoutes(
     /** The Azure plan (Partner Center subscription id) an Azure subscription was provisioned under, if any. */
     azurePlanOf: (azureSubscriptionId: string) =>
       ctx.commerce.azureEntitlements.find((e) => e.id === azureSubscriptionId.toLowerCase())?.subscriptionId,
+    /** Another Azure subscription under the customer's active Azure plan (the ARM alias API, C5). */
+    addAzureSubscription(p: { partnerTenantId: string; customerId: string; displayName: string }) {
+      const customer = ctx.state
+        .customersOf(p.partnerTenantId)
+        .find((c) => c.id === p.customerId.toLowerCase());
+      if (!customer) return { ok: false as const, reason: "not_a_customer" as const };
+      settleDueOrders(ctx);
+      const plan = ctx.commerce.subscriptions.find(
+        (s) =>
+          s.customerId === customer.id &&
+          s.partnerTenantId === p.partnerTenantId &&
+          isAzurePlan(s.offerId) &&
+          s.status === "active",
+      );
+      if (!plan) return { ok: false as const, reason: "no_azure_plan" as const };
+      const azure = ctx.state.addSubscription({ tenantId: customer.id, displayName: p.displayName });
+      ctx.commerce.azureEntitlements.add({
+        id: azure.subscriptionId,
+        customerId: customer.id,
+        subscriptionId: plan.id,
+      });
+      return { ok: true as const, subscriptionId: azure.subscriptionId };
+    },
   };
 }

@@ -11,11 +11,17 @@ export type PartnerCenterSettings = {
   provisioningDelaySeconds: number;
   /** Requests per minute per partner tenant on the Customer and on the Subscription resources (B4). */
   requestsPerMinute: number;
+  /**
+   * Whether creating a customer replays a repeated MS-RequestId (B1, as Microsoft documents). False makes a repeat
+   * create again, so a test can prove a client looks before creating after an answer it never heard.
+   */
+  honourRequestIds: boolean;
 };
 
 export const DEFAULT_PARTNER_CENTER_SETTINGS: PartnerCenterSettings = {
   provisioningDelaySeconds: 5,
   requestsPerMinute: 500,
+  honourRequestIds: true,
 };
 
 /** What every Partner Center route group shares: the world, the clock and the caller's verified claims. */

@@ -9,6 +9,7 @@ import type { Clock } from "../../platform/clock.ts";
 import { err, ok, type Result } from "../../platform/result.ts";
 import { armErrorOf } from "./arm-errors.ts";
 import type { TokenSource } from "../entra/index.ts";
+import type { HttpExchange } from "../http/index.ts";
 import type {
   ArmError,
   AzureResources,
@@ -68,7 +69,44 @@ export type AzureResourcesDeps = {
   readonly clock: Clock;
   /** How often the SDK retries a throttled or failed call before we see the error (SDK default: 3). */
   readonly maxRetries?: number;
+  /** Told of every request the SDK sends, each retry included, as our own HTTP client tells its observer. */
+  readonly observe?: ((exchange: HttpExchange) => void) | undefined;
 };
+
+type PipelinePolicy = Parameters<SubscriptionClient["pipeline"]["addPolicy"]>[0];
+
+/**
+ * Reports each attempt once it is signed, so the time measured is the request's alone, not the token's. The SDK
+ * does not say whether a failed request was sent, so a failure without an answer counts as unreachable.
+ */
+function observingPolicy(observe: (exchange: HttpExchange) => void): PipelinePolicy {
+  return {
+    name: "partnerCloudObserver",
+    async sendRequest(request, next) {
+      const url = new URL(request.url);
+      const method = request.method as HttpExchange["method"];
+      const started = performance.now();
+      const report = (status: number | null) =>
+        observe({
+          method,
+          host: url.host,
+          path: url.pathname,
+          status,
+          error: status === null ? "http_unreachable" : null,
+          ms: performance.now() - started,
+        });
+      try {
+        const response = await next(request);
+        report(response.status);
+        return response;
+      } catch (e) {
+        const status = (e as { statusCode?: unknown }).statusCode;
+        report(typeof status === "number" ? status : null);
+        throw e;
+      }
+    },
+  };
+}
 
 const roleOf = (roleDefinitionId: string): AzureRole | null => {
   const guid = roleDefinitionId.split("/").at(-1)?.toLowerCase();
@@ -126,18 +164,23 @@ export function createAzureResources(deps: AzureResourcesDeps): AzureResources {
     ...(deps.ca === undefined ? {} : { tlsOptions: { ca: deps.ca } }),
     ...(deps.maxRetries === undefined ? {} : { retryOptions: { maxRetries: deps.maxRetries } }),
   };
-  const subscriptionsClient = new SubscriptionClient(credential, options);
+  const observed = <C extends { pipeline: SubscriptionClient["pipeline"] }>(client: C): C => {
+    if (deps.observe) client.pipeline.addPolicy(observingPolicy(deps.observe), { afterPhase: "Sign" });
+    return client;
+  };
+  const subscriptionsClient = observed(new SubscriptionClient(credential, options));
   const authorization = new Map<string, AuthorizationManagementClient>();
   const policy = new Map<string, PolicyClient>();
   const authorizationIn = (subscriptionId: string) => {
     const client =
       authorization.get(subscriptionId) ??
-      new AuthorizationManagementClient(credential, subscriptionId, options);
+      observed(new AuthorizationManagementClient(credential, subscriptionId, options));
     authorization.set(subscriptionId, client);
     return client;
   };
   const policyIn = (subscriptionId: string) => {
-    const client = policy.get(subscriptionId) ?? new PolicyClient(credential, subscriptionId, options);
+    const client =
+      policy.get(subscriptionId) ?? observed(new PolicyClient(credential, subscriptionId, options));
     policy.set(subscriptionId, client);
     return client;
   };

@@ -12,3 +12,4 @@ export type {
 } from "./port.ts";
 export { createAzureResources, type AzureResourcesDeps } from "./azure-resources.ts";
 export { armErrorOf } from "./arm-errors.ts";
+export { createSubscriptionAliases, type SubscriptionAliases } from "./subscription-aliases.ts";

@@ -67,12 +67,33 @@ export type HttpClient = {
   readonly close: () => void;
 };
 
+/**
+ * One request as an observer sees it: enough for a latency histogram or a rate count, never a header, a body or a
+ * query string (they may hold credentials).
+ */
+export type HttpExchange = {
+  readonly method: HttpMethod;
+  readonly host: string;
+  /** The URL's path, without its query string. */
+  readonly path: string;
+  /** The answer's status, or null when none came (`error` says why). */
+  readonly status: number | null;
+  readonly error: HttpError["code"] | null;
+  /** From sending the request to the end of its answer (or its failure), in milliseconds. */
+  readonly ms: number;
+};
+
 export type HttpClientOptions = {
   readonly baseUrl: string;
   /** Extra certificate authorities to trust (PEM), in addition to the system's; the emulator's CA, typically. */
   readonly ca?: string | undefined;
   readonly timeoutMs?: number;
   readonly log?: Pick<Logger, "debug" | "warn"> | undefined;
+  /**
+   * Told of every request once it has its outcome, before the caller is: metrics, benchmarks. It runs in the
+   * caller's asynchronous context (AsyncLocalStorage sees the caller's store); what it throws is logged, not raised.
+   */
+  readonly observe?: ((exchange: HttpExchange) => void) | undefined;
 };
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -126,6 +147,35 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   function request(req: HttpRequest): Promise<HttpOutcome> {
     const url = target(req);
+    const observe = options.observe;
+    return observe ? observed(req, url, observe) : send(req, url, () => undefined);
+  }
+
+  /** Awaiting the outcome here, in the caller's context, is what lets an observer read the caller's store. */
+  async function observed(
+    req: HttpRequest,
+    url: URL,
+    observe: (exchange: HttpExchange) => void,
+  ): Promise<HttpOutcome> {
+    let ms = 0;
+    const outcome = await send(req, url, (elapsed) => (ms = elapsed));
+    try {
+      observe({
+        method: req.method,
+        host: url.host,
+        path: url.pathname,
+        status: outcome.ok ? outcome.value.status : null,
+        error: outcome.ok ? null : outcome.error.code,
+        ms,
+      });
+    } catch (e) {
+      options.log?.warn({ err: e }, "the outbound request observer failed");
+    }
+    return outcome;
+  }
+
+  /** Sends one request and settles with its outcome; `took` hears how long it took. */
+  function send(req: HttpRequest, url: URL, took: (ms: number) => void): Promise<HttpOutcome> {
     const shown = redactUrl(url.toString());
     const payload =
       req.form !== undefined
@@ -153,7 +203,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        const ms = Math.round(performance.now() - started);
+        const elapsed = performance.now() - started;
+        took(elapsed);
+        const ms = Math.round(elapsed);
         if (outcome.ok)
           options.log?.debug(
             {

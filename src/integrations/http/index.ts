@@ -2,6 +2,7 @@ export type {
   HttpClient,
   HttpClientOptions,
   HttpError,
+  HttpExchange,
   HttpMethod,
   HttpOutcome,
   HttpRequest,

@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from "node:crypto";
+import { nameBasedUuid } from "../../platform/name-based-uuid.ts";
+import { randomUUID } from "node:crypto";
 import type { Clock } from "../../platform/clock.ts";
 import { err, ok, type Result } from "../../platform/result.ts";
 import type { EntraError, TokenSource } from "../entra/index.ts";
@@ -28,11 +29,7 @@ const REQUEST_ID_NAMESPACE = Buffer.from("5b0f8d3e6a7c4e21b9d4c1a2e3f40516", "he
  */
 export function requestIdFor(idempotencyKey: string): string {
   if (GUID.test(idempotencyKey)) return idempotencyKey.toLowerCase();
-  const hash = createHash("sha1").update(REQUEST_ID_NAMESPACE).update(idempotencyKey, "utf8").digest();
-  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
-  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return nameBasedUuid(REQUEST_ID_NAMESPACE, idempotencyKey);
 }
 
 export type PartnerCenterCall = {

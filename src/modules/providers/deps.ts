@@ -1,5 +1,5 @@
 import type { Clock } from "../../platform/clock.ts";
-import type { Db } from "../../platform/db/types.ts";
+import type { Db, Executor } from "../../platform/db/types.ts";
 import type { AppError, Result } from "../../platform/result.ts";
 import type { SecretBox } from "../../platform/secrets.ts";
 import type { AuditLog } from "../audit/index.ts";
@@ -14,6 +14,32 @@ export type WorkspaceLookup = {
   ): Promise<Result<{ id: string; orgId: string; costCenterId: string }, AppError>>;
 };
 
+/** Option 3's request checks and run start, which the onboarding module provides. */
+export type NewCustomerStarter = {
+  prepare(
+    caller: Caller,
+    scope: { orgId: string; costCenterId: string; workspaceId: string },
+    req: { billingAccountId: string; allowedServices?: string | undefined; customer?: unknown },
+  ): Promise<Result<PreparedRequest, AppError>>;
+  start(
+    tx: Executor,
+    p: {
+      caller: Caller;
+      scope: { orgId: string; costCenterId: string; workspaceId: string };
+      providerId: string;
+      providerName: string;
+      prepared: PreparedRequest;
+    },
+  ): Promise<{ runId: string }>;
+  /**
+   * A deleted provider's run: "finished" when it has ended, else it is cancelled and the provider is removed once
+   * the cancellation is through (`finishDeletionIfWaiting`).
+   */
+  stopForDeletion(runId: string, caller: Caller): Promise<"finished" | "cancelling">;
+};
+/** What `prepare` checked, handed back to `start` unchanged. */
+export type PreparedRequest = { readonly billingAccountId: string } & Record<string, unknown>;
+
 export type ProvidersDeps = {
   readonly db: Db;
   readonly audit: AuditLog;
@@ -23,4 +49,6 @@ export type ProvidersDeps = {
   readonly customerAzure: CustomerAzure | null;
   /** The secret box for client secrets at rest; asked for only when a secret is stored or read. */
   readonly secrets: () => SecretBox;
+  /** Option 3 ("new-customer"); null until onboarding is wired (tests of option 1 alone). */
+  readonly newCustomer?: () => NewCustomerStarter | null;
 };

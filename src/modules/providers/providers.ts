@@ -3,7 +3,7 @@ import { isUniqueViolation } from "../../platform/db/errors.ts";
 import type { Executor } from "../../platform/db/types.ts";
 import { newId } from "../../platform/ids.ts";
 import { pageOf, type Page, type PageOf } from "../../platform/pagination.ts";
-import { err, ok, type Result } from "../../platform/result.ts";
+import { err, ok, type AppError, type Result } from "../../platform/result.ts";
 import type { AuditActor } from "../audit/index.ts";
 import type { Caller } from "../tenancy/index.ts";
 import type { ProvidersDeps } from "./deps.ts";
@@ -15,7 +15,7 @@ import {
 } from "./existing-account.ts";
 import type { AzureOption } from "./options.ts";
 import { canChooseOptimizedOption, providerAccess, type ProviderAccess } from "./sharing.ts";
-import { moveTo, type ProviderState } from "./states.ts";
+import { canMove, moveTo, type ProviderState } from "./states.ts";
 import { providerEvents, providers } from "./tables.ts";
 
 export type { ProviderState };
@@ -70,7 +70,14 @@ export type NewProvider =
       adminEmail: string;
       primaryDomain: string;
     }
-  | { name: string; option: "new-customer"; billingAccountId: string };
+  | {
+      name: string;
+      option: "new-customer";
+      billingAccountId: string;
+      allowedServices?: string | undefined;
+      /** The company profile, needed only when the organization has no Azure customer yet. */
+      customer?: unknown;
+    };
 
 type Row = typeof providers.$inferSelect;
 
@@ -173,6 +180,103 @@ export function createProviderService(deps: ProvidersDeps) {
     });
   }
 
+  async function nameTaken(workspaceId: string, name: string): Promise<boolean> {
+    const [taken] = await db
+      .select({ id: providers.id })
+      .from(providers)
+      .where(
+        and(
+          eq(providers.workspaceId, workspaceId),
+          sql`lower(${providers.name}) = lower(${name})`,
+          isNull(providers.removedAt),
+        ),
+      );
+    return taken !== undefined;
+  }
+
+  /**
+   * Option 3: every check that reads runs first (nothing is saved or created upstream when one fails); then the
+   * provider and its onboarding run are saved in one transaction, and workers take it from there.
+   */
+  async function createNewCustomer(
+    caller: Caller,
+    ws: { id: string; orgId: string; costCenterId: string },
+    input: Extract<NewProvider, { option: "new-customer" }>,
+  ): Promise<Result<Provider, AppError>> {
+    const starter = deps.newCustomer?.() ?? null;
+    if (!starter) return err(providerErrors.notConnected());
+    if (await nameTaken(ws.id, input.name)) return err(providerErrors.nameTaken(input.name));
+    const scope = { orgId: ws.orgId, costCenterId: ws.costCenterId, workspaceId: ws.id };
+    const prepared = await starter.prepare(caller, scope, {
+      billingAccountId: input.billingAccountId,
+      allowedServices: input.allowedServices,
+      customer: input.customer,
+    });
+    if (!prepared.ok) return prepared;
+    const at = clock.now();
+    const id = newId("provider", at);
+    try {
+      await db.transaction(async (tx) => {
+        await tx.insert(providers).values({
+          id,
+          orgId: ws.orgId,
+          costCenterId: ws.costCenterId,
+          workspaceId: ws.id,
+          name: input.name,
+          kind: "microsoft-azure",
+          option: "new-customer",
+          state: "initializing",
+          failureReason: null,
+          billingAccountId: prepared.value.billingAccountId,
+          tenantInput: null,
+          azureTenantId: null,
+          azureSubscriptionId: null,
+          azureSubscriptionName: null,
+          clientId: null,
+          clientSecretEncrypted: null,
+          onboardingRunId: null,
+          createdBy: caller.actor.userId,
+          createdAt: at,
+          updatedAt: at,
+          lastSyncedAt: null,
+          removedAt: null,
+        });
+        await logEvent(tx, caller.actor, { id, orgId: ws.orgId }, at, {
+          event: "created",
+          to: "initializing",
+          message: `Provider "${input.name}" created with the option new-customer.`,
+        });
+        await deps.audit.record(tx, caller.actor, {
+          orgId: ws.orgId,
+          costCenterId: ws.costCenterId,
+          action: "provider.created",
+          targetType: "provider",
+          targetId: id,
+          details: {
+            name: input.name,
+            workspaceId: ws.id,
+            option: "new-customer",
+            billingAccountId: prepared.value.billingAccountId,
+          },
+        });
+        const { runId } = await starter.start(tx, {
+          caller,
+          scope,
+          providerId: id,
+          providerName: input.name,
+          prepared: prepared.value,
+        });
+        await tx.update(providers).set({ onboardingRunId: runId }).where(eq(providers.id, id));
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) return err(providerErrors.nameTaken(input.name));
+      throw e;
+    }
+    const [row] = await db.select().from(providers).where(eq(providers.id, id));
+    if (!row) throw new Error(`provider ${id} vanished after it was created`);
+    return ok(view(row));
+  }
+
   async function createExisting(
     caller: Caller,
     ws: { id: string; orgId: string; costCenterId: string },
@@ -256,28 +360,98 @@ export function createProviderService(deps: ProvidersDeps) {
   }
 
   /** Ends management of a provider: its secret is erased and it leaves every list; its log stays. */
-  async function finishRemoval(actor: AuditActor, row: Row): Promise<void> {
+  async function removeIn(tx: Executor, actor: AuditActor, row: Row): Promise<void> {
     const at = clock.now();
-    await db.transaction(async (tx) => {
-      await tx
-        .update(providers)
-        .set({ removedAt: at, updatedAt: at, clientSecretEncrypted: null })
-        .where(eq(providers.id, row.id));
-      await logEvent(tx, actor, row, at, {
-        event: "removed",
-        from: "deleting",
-        message: "Partner Cloud no longer manages this provider; its stored client secret was erased.",
-      });
-      await deps.audit.record(tx, actor, {
-        orgId: row.orgId,
-        costCenterId: row.costCenterId,
-        action: "provider.deleted",
-        targetType: "provider",
-        targetId: row.id,
-        details: { name: row.name, workspaceId: row.workspaceId },
-      });
+    await tx
+      .update(providers)
+      .set({ removedAt: at, updatedAt: at, clientSecretEncrypted: null })
+      .where(eq(providers.id, row.id));
+    await logEvent(tx, actor, row, at, {
+      event: "removed",
+      from: "deleting",
+      message: "Partner Cloud no longer manages this provider; its stored client secret was erased.",
+    });
+    await deps.audit.record(tx, actor, {
+      orgId: row.orgId,
+      costCenterId: row.costCenterId,
+      action: "provider.deleted",
+      targetType: "provider",
+      targetId: row.id,
+      details: { name: row.name, workspaceId: row.workspaceId },
     });
   }
+
+  const finishRemoval = (actor: AuditActor, row: Row) => db.transaction((tx) => removeIn(tx, actor, row));
+
+  async function lockedRow(tx: Executor, id: string): Promise<Row | undefined> {
+    const [row] = await tx.select().from(providers).where(eq(providers.id, id)).for("update");
+    return row;
+  }
+
+  const SYSTEM: AuditActor = { userId: null, email: null, kind: "system", requestId: null };
+
+  /** What onboarding writes on a provider, inside its steps' and transitions' transactions. */
+  const lifecycle = {
+    async linkAzure(
+      tx: Executor,
+      id: string,
+      azure: { tenantId: string; subscriptionId: string; subscriptionName: string },
+    ): Promise<void> {
+      const row = await lockedRow(tx, id);
+      if (!row) return;
+      const at = clock.now();
+      await tx
+        .update(providers)
+        .set({
+          azureTenantId: azure.tenantId,
+          azureSubscriptionId: azure.subscriptionId,
+          azureSubscriptionName: azure.subscriptionName,
+          updatedAt: at,
+        })
+        .where(eq(providers.id, id));
+      await logEvent(tx, SYSTEM, row, at, {
+        event: "linked",
+        message: `Azure subscription "${azure.subscriptionName}" (${azure.subscriptionId}) in directory ${azure.tenantId} is billed on billing account ${row.billingAccountId ?? ""}.`,
+      });
+    },
+    async moveTo(
+      tx: Executor,
+      id: string,
+      to: "processing" | "ready" | "failed",
+      p: { event: string; message: string; reason?: string | null },
+    ): Promise<void> {
+      const row = await lockedRow(tx, id);
+      if (!row) return;
+      const at = clock.now();
+      const moves = row.removedAt === null && row.state !== to && canMove(row.state, to);
+      if (moves)
+        await tx
+          .update(providers)
+          .set({ state: to, failureReason: to === "failed" ? (p.reason ?? p.message) : null, updatedAt: at })
+          .where(eq(providers.id, id));
+      await logEvent(tx, SYSTEM, row, at, {
+        event: p.event,
+        ...(moves ? { from: row.state, to } : {}),
+        message: p.message,
+      });
+    },
+    async log(tx: Executor, id: string, p: { event: string; message: string }): Promise<void> {
+      const row = await lockedRow(tx, id);
+      if (row) await logEvent(tx, SYSTEM, row, clock.now(), p);
+    },
+    async stillManaged(ids: readonly string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const rows = await db
+        .select({ id: providers.id })
+        .from(providers)
+        .where(and(inArray(providers.id, [...ids]), isNull(providers.removedAt)));
+      return new Set(rows.map((r) => r.id));
+    },
+    async finishDeletionIfWaiting(tx: Executor, id: string): Promise<void> {
+      const row = await lockedRow(tx, id);
+      if (row && row.state === "deleting" && row.removedAt === null) await removeIn(tx, SYSTEM, row);
+    },
+  };
 
   /** The workspace as tenancy shows it to the caller; refused in providers' words, saying what is needed. */
   async function workspaceOf(caller: Caller, workspaceId: string, need: string) {
@@ -295,7 +469,7 @@ export function createProviderService(deps: ProvidersDeps) {
       caller: Caller,
       workspaceId: string,
       input: NewProvider,
-    ): Promise<Result<Provider, ProviderError>> {
+    ): Promise<Result<Provider, ProviderError | AppError>> {
       const found = await workspaceOf(caller, workspaceId, NEED_EDIT);
       if (!found.ok) return found;
       const ws = found.value;
@@ -313,6 +487,7 @@ export function createProviderService(deps: ProvidersDeps) {
                 `The option "${input.option}" is offered to organization administrators and this cost center's administrators only.`,
               ),
             );
+          if (input.option === "new-customer") return createNewCustomer(caller, ws, input);
           return err(
             providerErrors.optionNotAvailableYet(
               input.option,
@@ -578,7 +753,8 @@ export function createProviderService(deps: ProvidersDeps) {
       const row = found.value;
       const at = clock.now();
       const deleting: Row = { ...row, state: moveTo(row.state, "deleting"), updatedAt: at };
-      const removable = row.onboardingRunId === null;
+      const starter = deps.newCustomer?.() ?? null;
+      const runId = row.onboardingRunId;
       await db.transaction(async (tx) => {
         await tx.update(providers).set({ state: deleting.state, updatedAt: at }).where(eq(providers.id, id));
         await logEvent(tx, caller.actor, row, at, {
@@ -587,8 +763,8 @@ export function createProviderService(deps: ProvidersDeps) {
           to: "deleting",
           message: DELETION_NOTICE,
         });
-        // One audit record per request: `provider.deleted` when it is removed at once, else this one.
-        if (!removable)
+        // One audit record per request when nothing runs for it (`provider.deleted`); this one when a run does.
+        if (runId)
           await deps.audit.record(tx, caller.actor, {
             orgId: row.orgId,
             costCenterId: row.costCenterId,
@@ -598,8 +774,11 @@ export function createProviderService(deps: ProvidersDeps) {
             details: { name: row.name, from: row.state, onboardingRunId: row.onboardingRunId },
           });
       });
-      if (removable) await finishRemoval(caller.actor, deleting);
-      return ok({ provider: view(deleting), notice: DELETION_NOTICE });
+      const stopped = runId && starter ? await starter.stopForDeletion(runId, caller) : "finished";
+      const [now] = await db.select().from(providers).where(eq(providers.id, id));
+      if (stopped === "finished" && now && now.removedAt === null)
+        await finishRemoval(caller.actor, deleting);
+      return ok({ provider: view(now ?? deleting), notice: DELETION_NOTICE });
     },
 
     /** The provider's log, newest first; readable after deletion by those who could see the provider. */
@@ -636,5 +815,17 @@ export function createProviderService(deps: ProvidersDeps) {
 
     /** For the shutdown requests: the provider as its editors reach it, deleted or not. */
     reachForShutdown: (caller: Caller, id: string) => reach(caller, id, "edit", { removed: true }),
+
+    /** For billing accounts: the providers billed on an account (while any is, it cannot be disconnected). */
+    async usersOfBillingAccount(billingAccountId: string): Promise<string[]> {
+      const rows = await db
+        .select({ name: providers.name, id: providers.id })
+        .from(providers)
+        .where(and(eq(providers.billingAccountId, billingAccountId), isNull(providers.removedAt)));
+      return rows.map((r) => `provider "${r.name}" (${r.id})`);
+    },
+
+    /** For onboarding: the provider's side of its run (state, log, Azure ids), inside the run's transactions. */
+    lifecycle,
   };
 }

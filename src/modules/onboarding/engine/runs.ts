@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../../../platform/db/types.ts";
 import { newId } from "../../../platform/ids.ts";
 import { err, ok, type Result } from "../../../platform/result.ts";
-import { workflowEvents, workflowRuns } from "../tables.ts";
+import { workflowEvents, workflowRuns, workflowSteps } from "../tables.ts";
 import { workflowRef, type WorkflowDefinition } from "./definitions.ts";
 import { engineErrors, type EngineError } from "./errors.ts";
 import {
@@ -157,6 +157,32 @@ export function createRuns(deps: EngineDeps) {
         .from(workflowRuns)
         .where(sql`${workflowRuns.subject} @> ${JSON.stringify(subject)}::jsonb`)
         .orderBy(asc(workflowRuns.createdAt), asc(workflowRuns.id));
+      return rows.map((r) => viewOf(deps, r));
+    },
+
+    /** The saved outcome of each step done so far (with `undoneAt` once compensated), in step order. */
+    async stepsOf(runId: string) {
+      return deps.db
+        .select({
+          stepId: workflowSteps.stepId,
+          output: workflowSteps.output,
+          attempts: workflowSteps.attempts,
+          completedAt: workflowSteps.completedAt,
+          undoneAt: workflowSteps.undoneAt,
+        })
+        .from(workflowSteps)
+        .where(eq(workflowSteps.runId, runId))
+        .orderBy(asc(workflowSteps.stepIndex));
+    },
+
+    /** Runs in one state, most recently changed first (the operators' "needs attention" list). */
+    async runsIn(states: readonly RunState[], limit = 100): Promise<RunView[]> {
+      const rows = await deps.db
+        .select()
+        .from(workflowRuns)
+        .where(inArray(workflowRuns.state, [...states]))
+        .orderBy(desc(workflowRuns.updatedAt), desc(workflowRuns.id))
+        .limit(limit);
       return rows.map((r) => viewOf(deps, r));
     },
 

@@ -1,0 +1,51 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { z } from "zod";
+import type { OnboardingDeps } from "./deps.ts";
+import { NewCustomerInput } from "./new-customer/input.ts";
+import { NEW_CUSTOMER_WORKFLOW } from "./new-customer/workflow.ts";
+import { workflowRuns, workflowSteps } from "./tables.ts";
+
+const Granted = z.object({ assignmentId: z.string(), principalId: z.string(), role: z.literal("Owner") });
+const Applied = z.object({ name: z.string(), presetId: z.string() });
+const Linked = z.object({ tenantId: z.string(), subscriptionId: z.string() });
+
+/** A subscription onboarding finished, with the access and the policy it put there (what drift checks compare). */
+export type ManagedSubscription = {
+  providerId: string;
+  orgId: string;
+  tenantId: string;
+  subscriptionId: string;
+  access: { principalId: string; role: "Owner"; assignmentName: string };
+  policy: { assignmentName: string; presetId: string };
+};
+
+/** Every subscription of a succeeded onboarding whose provider is still managed, read from the runs' saved outputs. */
+export async function managedSubscriptions(deps: OnboardingDeps): Promise<ManagedSubscription[]> {
+  const grant = alias(workflowSteps, "grant");
+  const policy = alias(workflowSteps, "policy");
+  const link = alias(workflowSteps, "link");
+  const rows = await deps.db
+    .select({ input: workflowRuns.input, grant: grant.output, policy: policy.output, link: link.output })
+    .from(workflowRuns)
+    .innerJoin(grant, and(eq(grant.runId, workflowRuns.id), eq(grant.stepId, "grant-access")))
+    .innerJoin(policy, and(eq(policy.runId, workflowRuns.id), eq(policy.stepId, "apply-policy")))
+    .innerJoin(link, and(eq(link.runId, workflowRuns.id), eq(link.stepId, "link-billing-account")))
+    .where(and(eq(workflowRuns.workflow, NEW_CUSTOMER_WORKFLOW), inArray(workflowRuns.state, ["succeeded"])));
+  const all = rows.map((r) => {
+    const input = NewCustomerInput.parse(r.input);
+    const granted = Granted.parse(r.grant);
+    const applied = Applied.parse(r.policy);
+    const linked = Linked.parse(r.link);
+    return {
+      providerId: input.providerId,
+      orgId: input.orgId,
+      tenantId: linked.tenantId,
+      subscriptionId: linked.subscriptionId,
+      access: { principalId: granted.principalId, role: granted.role, assignmentName: granted.assignmentId },
+      policy: { assignmentName: applied.name, presetId: applied.presetId },
+    };
+  });
+  const managed = await deps.providers().stillManaged(all.map((m) => m.providerId));
+  return all.filter((m) => managed.has(m.providerId));
+}
