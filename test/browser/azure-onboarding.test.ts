@@ -384,6 +384,96 @@ void test(
       ),
     );
 
+    await t.test(
+      "the operator finds failed onboardings under Onboarding runs, retries one to ready and cancels another",
+      () =>
+        explained(
+          (async () => {
+            // Azure refuses the new subscription once, permanently (a 400 is not retried): the run fails.
+            for (const name of ["Fabrikam Staging", "Fabrikam Sandbox"]) {
+              await emulator.send("POST", "/_emulator/faults", {
+                route: "PUT /providers/Microsoft.Subscription/aliases/:name",
+                kind: "status",
+                status: 400,
+                times: 1,
+              });
+              await clickNav(admin, "Workspaces");
+              await admin.getByTestId("workspaces-table").getByRole("link", { name: "Azure Lab" }).click();
+              await startNewCustomerProvider(admin, name);
+              await admin.getByTestId("existing-customer").waitFor();
+              await admin.getByRole("button", { name: "Create provider" }).click();
+              await admin
+                .locator('[data-testid="onboarding-state"][data-state="failed"]')
+                .waitFor({ timeout: ONBOARDING_MS });
+            }
+
+            assert.ok((await navLabels(op)).includes("Onboarding runs"), "operators see Onboarding runs");
+            await clickNav(op, "Onboarding runs");
+            assert.equal(await op.getByLabel("Show").inputValue(), "needs-attention");
+            const row = op.getByTestId("onboarding-run").filter({ hasText: "Fabrikam Staging" });
+            await row.waitFor();
+            assert.equal(await row.getAttribute("data-state"), "failed");
+            const stagingRun = await row.getAttribute("data-run-id");
+            assert.ok(stagingRun, "each row names its run");
+            assert.match(
+              (await row.getByTestId("run-trouble").textContent()) ?? "",
+              /Creating the Azure subscription: Azure rejected the request/,
+            );
+            await op.screenshot({ path: "/tmp/pc-azure-onboarding-runs.png", fullPage: true });
+
+            await row.getByRole("link", { name: "Open" }).click();
+            await op.getByRole("heading", { name: "Onboarding of Fabrikam Staging" }).waitFor();
+            assert.equal(
+              await op.getByRole("button", { name: "Resume" }).isDisabled(),
+              true,
+              "only stuck runs resume",
+            );
+            assert.equal(await op.getByRole("button", { name: "Cancel…" }).isEnabled(), true);
+            await op.getByTestId("onboarding-reason").getByText("Azure rejected the request").waitFor();
+            await op.getByRole("button", { name: "Retry" }).click();
+            await op
+              .getByTestId("notice")
+              .getByText("Trying “Create the Azure subscription” again.")
+              .waitFor();
+            await op
+              .locator('[data-testid="onboarding-state"][data-state="succeeded"]')
+              .waitFor({ timeout: ONBOARDING_MS });
+            assert.equal(await op.getByRole("button", { name: "Retry" }).isDisabled(), true);
+            assert.equal(await op.getByRole("button", { name: "Cancel…" }).isDisabled(), true);
+            await op.screenshot({ path: "/tmp/pc-azure-onboarding-run.png", fullPage: true });
+
+            // The retried run has left the list of those needing attention; the other one is still there.
+            await clickNav(op, "Onboarding runs");
+            const sandbox = op.getByTestId("onboarding-run").filter({ hasText: "Fabrikam Sandbox" });
+            await sandbox.waitFor();
+            assert.equal(await op.locator(`[data-run-id="${stagingRun}"]`).count(), 0);
+            await sandbox.getByRole("link", { name: "Open" }).click();
+            await op.getByRole("heading", { name: "Onboarding of Fabrikam Sandbox" }).waitFor();
+            await op.getByRole("button", { name: "Cancel…" }).click();
+            const cancel = op.getByRole("dialog");
+            await cancel.getByText("a customer cannot be deleted").waitFor();
+            await cancel.getByRole("button", { name: "Cancel onboarding" }).click();
+            await cancel.locator("#cancel-reason-error").waitFor();
+            await cancel.getByLabel("Reason").fill("Ordered twice by mistake.");
+            await cancel.getByRole("button", { name: "Cancel onboarding" }).click();
+            await op.locator('[data-testid="onboarding-state"][data-state="cancelled"]').waitFor();
+            assert.match(
+              (await op.getByTestId("run-details").textContent()) ?? "",
+              /Ordered twice by mistake\./,
+            );
+            assert.equal(await op.getByRole("button", { name: "Retry" }).isDisabled(), true);
+
+            await clickNav(op, "Onboarding runs");
+            await op.getByText("Nothing needs attention").waitFor();
+            await op.getByLabel("Show").selectOption("succeeded");
+            const done = op.getByTestId("onboarding-run").filter({ hasText: "Fabrikam Staging" });
+            await done.getByRole("link", { name: "Fabrikam Staging" }).click();
+            await op.getByRole("heading", { name: "Fabrikam Staging" }).waitFor();
+            await op.getByTestId("provider-details").locator('[data-state="ready"]').waitFor();
+          })(),
+        ),
+    );
+
     await t.test("a workspace user sees neither providers nor the way to add one", () =>
       explained(
         (async () => {

@@ -6,6 +6,7 @@ import type { HttpClient } from "./http-client.ts";
 import { invitationsApi } from "./invitations-api.ts";
 import { mailboxApi } from "./mailbox-api.ts";
 import { meApi } from "./me-api.ts";
+import { onboardingRunsApi } from "./onboarding-runs-api.ts";
 import { organizationsApi } from "./organizations-api.ts";
 import { providersApi } from "./providers-api.ts";
 import { sessionApi } from "./session-api.ts";
@@ -30,6 +31,7 @@ export function createApiClient(http: HttpClient) {
     terms: termsApi(http),
     providers: providersApi(http),
     azureCustomer: azureCustomerApi(http),
+    onboardingRuns: onboardingRunsApi(http),
   };
 }
 

@@ -289,6 +289,32 @@ export type OnboardingProgress = {
   }[];
 };
 
+/** A workflow run as operators list it; `subject` names what it onboards (`type`, `id`, `orgId`). */
+export type OnboardingRun = {
+  id: string;
+  workflow: string;
+  version: number;
+  key: string;
+  subject: Record<string, string>;
+  state: OnboardingRunState;
+  stepId: string | null;
+  stepNumber: number;
+  stepCount: number;
+  attempt: number;
+  waitingFor: string | null;
+  reason: string | null;
+  lastError: string | null;
+  errorCode: string | null;
+  cancelReason: string | null;
+  nextAt: string | null;
+  stepDeadlineAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+};
+
+export type OnboardingRunDetail = OnboardingProgress & { run: OnboardingRun };
+
 export type AzureCustomer = {
   id: string;
   orgId: string;

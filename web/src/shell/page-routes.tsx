@@ -9,6 +9,8 @@ import { BillingAccountsPage } from "../screens/billing-accounts/billing-account
 import { TermsPage } from "../screens/billing-accounts/terms-page.tsx";
 import { CostCentersPage } from "../screens/cost-centers/cost-centers-page.tsx";
 import { MailboxPage } from "../screens/mailbox/mailbox-page.tsx";
+import { OnboardingRunPage } from "../screens/onboarding-runs/onboarding-run-page.tsx";
+import { OnboardingRunsPage } from "../screens/onboarding-runs/onboarding-runs-page.tsx";
 import { OrganizationsPage } from "../screens/organizations/organizations-page.tsx";
 import { OverviewPage } from "../screens/overview/overview-page.tsx";
 import { NewProviderPage } from "../screens/providers/new-provider-page.tsx";
@@ -60,6 +62,12 @@ export function PageRoutes() {
     return <Redirect to={orgId ? "/overview" : p.isOperator ? "/organizations" : "/tokens"} />;
   if (path === "/overview") return guard(true, () => <OverviewPage />);
   if (path === "/organizations") return guard(p.isOperator, () => <OrganizationsPage />, false);
+  if (path === "/onboarding-runs") return guard(p.isOperator, () => <OnboardingRunsPage />, false);
+  const run = matchPath("/onboarding-runs/:runId", path);
+  if (run?.runId) {
+    const id = run.runId;
+    return guard(p.isOperator, () => <OnboardingRunPage key={id} runId={id} />, false);
+  }
   if (path === "/cost-centers") return guard(p.canSeeCostCenters, () => <CostCentersPage />);
   if (path === "/workspaces") return guard(true, () => <WorkspacesPage />);
   const newProvider = matchPath("/workspaces/:workspaceId/providers/new", path);

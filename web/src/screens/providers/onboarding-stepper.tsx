@@ -1,6 +1,6 @@
 import type { OnboardingProgress, OnboardingStepStatus } from "../../api/types.ts";
 import { formatDateTime, formatTime } from "../../ui/format-time.ts";
-import { runStateLabel } from "./provider-labels.ts";
+import { runStateBadge, runStateLabel } from "./provider-labels.ts";
 
 const statusText: Record<OnboardingStepStatus, string> = {
   done: "done",
@@ -8,16 +8,6 @@ const statusText: Record<OnboardingStepStatus, string> = {
   current: "in progress",
   pending: "not started",
   undone: "undone",
-};
-
-const runBadge: Record<OnboardingProgress["state"], string> = {
-  queued: "badge badge-accent",
-  running: "badge badge-accent",
-  compensating: "badge badge-warn",
-  succeeded: "badge badge-ok",
-  failed: "badge badge-off",
-  stuck: "badge badge-warn",
-  cancelled: "badge",
 };
 
 function StepIcon({ status, index }: { status: OnboardingStepStatus; index: number }) {
@@ -54,7 +44,11 @@ export function OnboardingStepper({ progress, live }: { progress: OnboardingProg
   return (
     <>
       <p className="onboarding-summary" role="status" aria-live="polite" data-testid="onboarding-summary">
-        <span className={runBadge[progress.state]} data-testid="onboarding-state" data-state={progress.state}>
+        <span
+          className={runStateBadge[progress.state]}
+          data-testid="onboarding-state"
+          data-state={progress.state}
+        >
           {runStateLabel[progress.state]}
         </span>{" "}
         {summary(progress)}

@@ -36,6 +36,16 @@ export const runStateLabel: Record<OnboardingRunState, string> = {
   cancelled: "Cancelled",
 };
 
+export const runStateBadge: Record<OnboardingRunState, string> = {
+  queued: "badge badge-accent",
+  running: "badge badge-accent",
+  compensating: "badge badge-warn",
+  succeeded: "badge badge-ok",
+  failed: "badge badge-off",
+  stuck: "badge badge-warn",
+  cancelled: "badge",
+};
+
 /** After these the run never moves again, and the server closes the progress stream. */
 export const terminalRunStates: ReadonlySet<OnboardingRunState> = new Set([
   "succeeded",
