@@ -7,8 +7,8 @@ import { workspaceCast, type World } from "./support/world.ts";
  * The authorization matrix: for every API operation, what each kind of caller gets. It is data: the generated
  * tests in authorization.test.ts run every cell, and a meta-test fails when an operation has no row.
  *
- * Outcomes: "ok" (2xx), "unauth" (401), "forbidden" (403), "hidden" (404: the object does not exist for the
- * caller), "gone" (410), "conflict" (409). Denials never carry data.
+ * Outcomes: "ok" (2xx), "redirect" (3xx: a browser is sent on), "unauth" (401), "forbidden" (403), "hidden" (404:
+ * the object does not exist for the caller), "gone" (410), "conflict" (409). Denials never carry data.
  */
 export const actors = [
   "anonymous",
@@ -27,7 +27,7 @@ export const actors = [
 ] as const;
 
 export type Actor = (typeof actors)[number];
-export type Outcome = "ok" | "unauth" | "forbidden" | "hidden" | "gone" | "conflict";
+export type Outcome = "ok" | "redirect" | "unauth" | "forbidden" | "hidden" | "gone" | "conflict";
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type Attempt = { method: Method; url: string; body?: unknown };
 
@@ -882,5 +882,25 @@ export const matrix: Record<string, Row> = {
   listCapturedMail: {
     request: () => ({ method: "GET", url: "/api/v1/mailbox" }),
     expect: rule("GET", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  getMicrosoftConnection: {
+    request: () => ({ method: "GET", url: "/api/v1/partner/microsoft-connection" }),
+    expect: rule("GET", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  startMicrosoftSignIn: {
+    request: () => ({ method: "POST", url: "/api/v1/partner/microsoft-connection/sign-in" }),
+    expect: rule("POST", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  // Microsoft's answer: public, authenticated by its state alone; an unknown one sends anyone back to the console.
+  completeMicrosoftSignIn: {
+    request: () => ({
+      method: "GET",
+      url: `/api/v1/partner/microsoft-connection/callback?state=${"A".repeat(43)}&code=unknown`,
+    }),
+    expect: all("redirect"),
+  },
+  signOutOfMicrosoft: {
+    request: () => ({ method: "DELETE", url: "/api/v1/partner/microsoft-connection" }),
+    expect: rule("DELETE", ["operator"], { otherOrgAdmin: "forbidden" }),
   },
 };

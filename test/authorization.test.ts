@@ -20,7 +20,9 @@ const outcomeOf = (status: number): Outcome | `status ${number}` =>
             ? "conflict"
             : status === 410
               ? "gone"
-              : `status ${status}`;
+              : status >= 300 && status < 400
+                ? "redirect"
+                : `status ${status}`;
 
 for (const backend of backends()) {
   void describe(`authorization matrix on ${backend.name}`, () => {

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Mailer, OutgoingMail } from "../src/integrations/mail/index.ts";
+import { createSecretBox } from "../src/platform/secrets.ts";
 import { backends } from "./support/databases.ts";
 import { PASSWORD, type Auth, type Harness, type Response } from "./support/harness.ts";
 import { connectedHarness } from "./support/connected-harness.ts";
+import { emulatorBrowser } from "./support/emulator-browser.ts";
 import { emulatorClient } from "./support/emulator-client.ts";
 import { contact, driveRuns, instantProvisioning, ukAddress } from "./support/onboarding-world.ts";
 
@@ -754,6 +756,55 @@ for (const backend of backends()) {
         undefined,
         byOperator("drift.check_run", "drift_check", null),
         200,
+      );
+      // The partner administrator's sign-in with Microsoft (through the emulator's sign-in page), then forgotten.
+      const callback = "http://localhost:8080/api/v1/partner/microsoft-connection/callback";
+      const registered = await emulatorClient(connected.emu).request(
+        "POST",
+        `/_emulator/apps/${seed.clientId}/redirect-uris`,
+        { json: { uri: callback } },
+      );
+      assert.equal(registered.status, 201);
+      const signIn = await step(
+        "startMicrosoftSignIn",
+        op,
+        "POST",
+        "/api/v1/partner/microsoft-connection/sign-in",
+        undefined,
+        byOperator("microsoft_connection.sign_in_started", "microsoft_connection", null),
+      );
+      const browser = emulatorBrowser(connected.emu);
+      const signInPage = await browser.get((signIn.json() as { authorizeUrl: string }).authorizeUrl);
+      const signInForm = browser.form(signInPage, "Sign in");
+      const answer = await browser.post(signInForm.action, {
+        ...signInForm.fields,
+        login: seed.partnerAdmin.userName,
+        passwd: seed.partnerAdmin.password,
+        action: "signin",
+      });
+      const back = new URL(answer.location ?? "");
+      secrets.push(seed.partnerAdmin.password, back.searchParams.get("code") ?? "");
+      const arrived = await h.request(anonymous, "GET", `${back.pathname}${back.search}`);
+      assert.equal(arrived.headers["location"], "/microsoft-connection?signedIn=1");
+      const [kept] = (
+        await h.database.query("SELECT user_object_id, refresh_token_sealed FROM microsoft_partner_sign_in")
+      ).rows;
+      const refreshToken = createSecretBox(h.config.secrets.keys).decrypt(
+        String(kept?.["refresh_token_sealed"]),
+      );
+      assert.ok(refreshToken.ok);
+      secrets.push(refreshToken.value);
+      await step(
+        "signOutOfMicrosoft",
+        op,
+        "DELETE",
+        "/api/v1/partner/microsoft-connection",
+        undefined,
+        byOperator(
+          "microsoft_connection.signed_out",
+          "microsoft_connection",
+          String(kept?.["user_object_id"]),
+        ),
       );
       await step(
         "updateBillingAccountSettings",

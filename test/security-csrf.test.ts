@@ -209,6 +209,8 @@ for (const backend of backends()) {
         // No onboarding run either: reading an unknown one writes nothing.
         runId: `wf_${"0".repeat(26)}`,
         webhookId,
+        // Microsoft's answer to a sign-in nobody started: refused without a write.
+        state: "A".repeat(43),
       };
       const urls: string[] = [];
       for (const [path, methods] of Object.entries(doc.paths)) {

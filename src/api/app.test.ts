@@ -14,3 +14,15 @@ void test("request logs never carry a token from the query string", () => {
     "/api/v1/x?a=1&token=[redacted]",
   );
 });
+
+void test("request logs never carry the code or state Microsoft sends back with a sign-in", () => {
+  const logged = logSerializers.req({
+    method: "GET",
+    url: "/api/v1/partner/microsoft-connection/callback?code=0.AXcode&state=abc123&session_state=s1",
+    id: "r3",
+  });
+  assert.equal(
+    logged.url,
+    "/api/v1/partner/microsoft-connection/callback?code=[redacted]&state=[redacted]&session_state=s1",
+  );
+});

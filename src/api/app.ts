@@ -18,6 +18,7 @@ import { governanceRoutes } from "./routes/governance-routes.ts";
 import { invitationRoutes } from "./routes/invitation-routes.ts";
 import { mailboxRoutes } from "./routes/mailbox-routes.ts";
 import { meRoutes } from "./routes/me-routes.ts";
+import { microsoftConnectionRoutes } from "./routes/microsoft-connection-routes.ts";
 import { onboardingRoutes } from "./routes/onboarding-routes.ts";
 import { organizationRoutes } from "./routes/organization-routes.ts";
 import { providerRoutes } from "./routes/provider-routes.ts";
@@ -30,8 +31,11 @@ import { workspaceRoutes } from "./routes/workspace-routes.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
-/** Secrets never reach the log: cookies, bearer tokens, CSRF tokens, and tokens in query strings. */
-const redactedUrl = (url: string) => url.replace(/([?&]token=)[^&]*/g, "$1[redacted]");
+/**
+ * Secrets never reach the log: cookies, bearer tokens, CSRF tokens, and tokens in query strings (an invitation's
+ * token; the code and state Microsoft sends back with a sign-in).
+ */
+const redactedUrl = (url: string) => url.replace(/([?&](?:token|code|state)=)[^&]*/g, "$1[redacted]");
 
 export type BuildOptions = {
   logger?: FastifyServerOptions["logger"];
@@ -120,6 +124,7 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   onboardingRoutes(app, deps);
   governanceRoutes(app, deps);
   webhookRoutes(app, deps);
+  microsoftConnectionRoutes(app, deps);
   mailboxRoutes(app, deps);
 
   const webRoot = options.webRoot;

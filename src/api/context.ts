@@ -11,6 +11,7 @@ import type { Clock } from "../platform/clock.ts";
 import type { AuditLog } from "../modules/audit/index.ts";
 import type { BillingAccounts } from "../modules/billing-accounts/index.ts";
 import type { Identity, SessionInfo } from "../modules/identity/index.ts";
+import type { MicrosoftConnectionModule } from "../modules/microsoft-connection/index.ts";
 import type { Governance } from "../modules/governance/index.ts";
 import type { Onboarding } from "../modules/onboarding/index.ts";
 import type { Providers } from "../modules/providers/index.ts";
@@ -43,6 +44,7 @@ export type ApiDeps = {
   readonly onboarding: Onboarding;
   readonly governance: Governance;
   readonly webhooks: Webhooks;
+  readonly microsoftConnection: MicrosoftConnectionModule;
   /** Where the embedded mailbox keeps captured mail, when it is on. */
   readonly mailboxDir: string | null;
   readonly ready: () => Promise<boolean>;

@@ -43,6 +43,7 @@ const examples: Record<IdKind, string> = {
   webhookEvent: "evt_…",
   webhookDelivery: "whd_…",
   azureCustomer: "azc_…",
+  microsoftSignIn: "msi_…",
 };
 
 export const id = (kind: IdKind, field: string) =>

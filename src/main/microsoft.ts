@@ -10,7 +10,9 @@ import {
 } from "../integrations/arm/index.ts";
 import {
   createEntraTokenSource,
+  createPartnerAdminSignIn,
   microsoftResources,
+  type PartnerAdminSignIn,
   type RefreshTokenStore,
   type TokenSource,
 } from "../integrations/entra/index.ts";
@@ -42,6 +44,8 @@ export type MicrosoftEndpoints = {
 /** Our ports to the outside world, built from configuration: what the automation of later modules uses. */
 export type Integrations = {
   readonly tokens: TokenSource;
+  /** The partner administrator's interactive sign-in that gives the refresh token behind app+user tokens. */
+  readonly partnerAdminSignIn: PartnerAdminSignIn;
   readonly partnerCenter: PartnerCenter;
   readonly graph: Graph;
   readonly partnerCloud: PartnerCloud;
@@ -152,6 +156,22 @@ async function partnerAdminRefreshToken(
 }
 
 /**
+ * The partner administrator's own sign-in when there is one, else the embedded world's: a rotated token goes back
+ * to the store it was read from.
+ */
+function signedInFirst(signedIn: RefreshTokenStore, fallback: RefreshTokenStore): RefreshTokenStore {
+  let from = fallback;
+  return {
+    async current() {
+      const own = await signedIn.current();
+      from = own ? signedIn : fallback;
+      return own ?? fallback.current();
+    },
+    rotated: (next) => from.rotated(next),
+  };
+}
+
+/**
  * Connects Partner Cloud to Microsoft and the partner cloud. Configured URLs point at the real services; with
  * none set, `pcloud start` runs the emulator inside the process (its world under `<DATA_DIR>/emulator`, on
  * EMULATOR_PORT) and uses its demo partner. Server and worker processes of a scale-out never start an emulator:
@@ -160,7 +180,16 @@ async function partnerAdminRefreshToken(
  */
 export async function connectMicrosoft(
   config: Config,
-  deps: { embedded: boolean; clock: Clock; log: Logger },
+  deps: {
+    embedded: boolean;
+    clock: Clock;
+    log: Logger;
+    /**
+     * The partner administrator's sign-in kept in the database (modules/microsoft-connection): the refresh token
+     * of app+user calls with configured endpoints; in the embedded world it is preferred once someone signed in.
+     */
+    refreshTokens?: RefreshTokenStore;
+  },
 ): Promise<MicrosoftConnection> {
   const ms = config.microsoft;
   const configured = [ms.loginUrl, ms.partnerCenterUrl, ms.graphUrl, ms.armUrl, config.partnerCloud.url];
@@ -177,7 +206,7 @@ export async function connectMicrosoft(
       partnerTenantId: ms.partnerTenantId,
       clientId: ms.clientId,
       clientSecret: ms.clientSecret,
-      refreshTokens: undefined,
+      refreshTokens: deps.refreshTokens,
       ...(ms.billingAccount ? { billingAccount: ms.billingAccount } : {}),
     };
   } else if (deps.embedded) {
@@ -203,7 +232,9 @@ export async function connectMicrosoft(
       partnerTenantId: partner.tenantId,
       clientId: partner.clientId,
       clientSecret: partner.clientSecret,
-      refreshTokens: partner.refreshTokens,
+      refreshTokens: deps.refreshTokens
+        ? signedInFirst(deps.refreshTokens, partner.refreshTokens)
+        : partner.refreshTokens,
     };
   } else {
     return {
@@ -293,6 +324,12 @@ export function createIntegrations(
   });
   const integrations: Integrations = {
     tokens,
+    partnerAdminSignIn: createPartnerAdminSignIn({
+      http: login,
+      partnerTenantId: endpoints.partnerTenantId,
+      clientId: endpoints.clientId,
+      clientSecret: endpoints.clientSecret,
+    }),
     partnerCenter: createPartnerCenter({
       http: client("partner-center", endpoints.partnerCenterUrl),
       tokens,

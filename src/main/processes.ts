@@ -6,6 +6,8 @@ import { seedDemo } from "./demo-seed.ts";
 import { cookieSettings } from "../api/session-cookie.ts";
 import { systemClock } from "../platform/clock.ts";
 import { connectMicrosoft } from "./microsoft.ts";
+import { createRefreshTokenStore } from "../modules/microsoft-connection/index.ts";
+import { loadSecretBox, type SecretBox } from "../platform/secrets.ts";
 
 /** `embedded`: the all-in-one `pcloud start`, which runs the emulator in-process when Microsoft is not configured. */
 export type RunOptions = { http: boolean; worker: boolean; demo: boolean; embedded: boolean };
@@ -20,7 +22,20 @@ export async function run(
 ): Promise<{ stop(): Promise<void>; url: string | null }> {
   const log = createLogger(config, opts.http ? "server" : "worker");
   const database = await openDatabase(databaseOptions(config));
-  const microsoft = await connectMicrosoft(config, { embedded: opts.embedded, clock: systemClock, log });
+  // The partner administrator's sign-in, kept in the database; the key is loaded when a token is first read.
+  let box: SecretBox | undefined;
+  const refreshTokens = createRefreshTokenStore({
+    db: database.db,
+    clock: systemClock,
+    secrets: () => (box ??= loadSecretBox(config).box),
+    log,
+  });
+  const microsoft = await connectMicrosoft(config, {
+    embedded: opts.embedded,
+    clock: systemClock,
+    log,
+    refreshTokens,
+  });
   const modules = createModules(database, config, systemClock, microsoft.integrations);
   const mail = await createMailer(config);
   const stops: (() => Promise<void>)[] = [];

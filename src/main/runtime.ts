@@ -7,6 +7,7 @@ import { createAuditLog } from "../modules/audit/index.ts";
 import { createBillingAccounts } from "../modules/billing-accounts/index.ts";
 import { createGovernance } from "../modules/governance/index.ts";
 import { createIdentity } from "../modules/identity/index.ts";
+import { CALLBACK_PATH, createMicrosoftConnection } from "../modules/microsoft-connection/index.ts";
 import { createNotifications } from "../modules/notifications/index.ts";
 import { createOnboarding } from "../modules/onboarding/index.ts";
 import { createProviders } from "../modules/providers/index.ts";
@@ -123,6 +124,25 @@ export function createModules(
     },
     ...(opts.random ? { random: opts.random } : {}),
   });
+  // The partner administrator's sign-in for app+user calls; its refresh token store is made in processes.ts.
+  const microsoftConnection = createMicrosoftConnection({
+    db,
+    clock,
+    audit,
+    secrets: () => (secretBox ??= loadSecretBox(config).box),
+    microsoft: integrations
+      ? {
+          partnerTenantId: integrations.partnerTenantId,
+          tokens: integrations.tokens,
+          signIn: integrations.partnerAdminSignIn,
+        }
+      : null,
+    redirectUri: `${config.publicUrl}${CALLBACK_PATH}`,
+    isOperator: async (userId) => {
+      const p = await tenancy.principalOf(userId);
+      return p !== null && p.isOperator && p.status === "active";
+    },
+  });
   return {
     audit,
     notifications,
@@ -134,6 +154,7 @@ export function createModules(
     onboarding,
     webhooks,
     governance,
+    microsoftConnection,
   };
 }
 
@@ -163,6 +184,7 @@ export async function createHttpApp(
       onboarding: modules.onboarding,
       governance: modules.governance,
       webhooks: modules.webhooks,
+      microsoftConnection: modules.microsoftConnection,
       mailboxDir: opts.mailboxDir,
       ready: async () => (await database.query("SELECT 1 AS ok")).rows.length === 1,
     },

@@ -21,6 +21,7 @@ export const idPrefixes = {
   webhookEvent: "evt",
   webhookDelivery: "whd",
   azureCustomer: "azc",
+  microsoftSignIn: "msi",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

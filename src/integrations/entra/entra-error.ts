@@ -11,8 +11,8 @@ const ErrorBody = z.object({
   correlation_id: z.string().optional(),
 });
 
-/** The grant that failed: a refused refresh token means a new sign-in, a refused client secret does not. */
-export type Grant = "client_credentials" | "refresh_token";
+/** The grant that failed: a refused refresh token or code means a new sign-in, a refused client secret does not. */
+export type Grant = "client_credentials" | "refresh_token" | "authorization_code";
 
 /** Maps a failed token request to our error, keeping Entra's AADSTS codes and its trace and correlation ids. */
 export function entraError(
@@ -73,6 +73,14 @@ export function entraError(
       code: "entra_sign_in_required",
       message:
         "The partner administrator's sign-in has expired or was revoked. A partner administrator must sign in again (with MFA) to renew it.",
+      retryable: false,
+      details,
+    };
+  if (body.error === "invalid_grant" && context.grant === "authorization_code")
+    return {
+      code: "entra_sign_in_required",
+      message:
+        "Microsoft Entra ID refused the sign-in's authorization code (it expired, was already used, or was issued for another reply URL). Sign in again.",
       retryable: false,
       details,
     };

@@ -14,5 +14,6 @@ export function navItemsFor(p: Permissions, hasOrg: boolean): NavItem[] {
   if (p.canListUsers) items.push({ to: "/users", label: "Users" });
   if (p.canSeeAuditLog) items.push({ to: "/audit-log", label: "Audit log" });
   if (p.isOperator) items.push({ to: "/mailbox", label: "Mailbox" });
+  if (p.isOperator) items.push({ to: "/microsoft-connection", label: "Microsoft connection" });
   return items;
 }

@@ -9,6 +9,7 @@ import { BillingAccountsPage } from "../screens/billing-accounts/billing-account
 import { TermsPage } from "../screens/billing-accounts/terms-page.tsx";
 import { CostCentersPage } from "../screens/cost-centers/cost-centers-page.tsx";
 import { MailboxPage } from "../screens/mailbox/mailbox-page.tsx";
+import { MicrosoftConnectionPage } from "../screens/microsoft-connection/microsoft-connection-page.tsx";
 import { OnboardingRunPage } from "../screens/onboarding-runs/onboarding-run-page.tsx";
 import { OnboardingRunsPage } from "../screens/onboarding-runs/onboarding-runs-page.tsx";
 import { OrganizationsPage } from "../screens/organizations/organizations-page.tsx";
@@ -98,6 +99,7 @@ export function PageRoutes() {
   if (path === "/users") return guard(p.canListUsers, () => <UsersPage />);
   if (path === "/audit-log") return guard(p.canSeeAuditLog, () => <AuditLogPage />, false);
   if (path === "/mailbox") return guard(p.isOperator, () => <MailboxPage />, false);
+  if (path === "/microsoft-connection") return guard(p.isOperator, () => <MicrosoftConnectionPage />, false);
   if (path === "/tokens") return <ApiTokensPage />;
   return (
     <EmptyState title="Page not found">
