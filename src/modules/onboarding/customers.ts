@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db, Executor } from "../../platform/db/types.ts";
 import { newId } from "../../platform/ids.ts";
 import { azureCustomers } from "./tables.ts";
@@ -108,11 +108,18 @@ export const customerRecords = {
       .where(eq(azureCustomers.orgId, orgId));
   },
 
-  async credentialsShown(tx: Executor, orgId: string, at: Date): Promise<void> {
-    await tx
+  /**
+   * Marks the credentials shown and erases the password, if they were still available; false when another request
+   * got there first. The condition is checked again by the update itself: two reveals that both read "available"
+   * cannot both show them.
+   */
+  async credentialsShown(tx: Executor, orgId: string, at: Date): Promise<boolean> {
+    const shown = await tx
       .update(azureCustomers)
       .set({ adminPasswordSealed: null, credentials: "shown", credentialsShownAt: at, updatedAt: at })
-      .where(eq(azureCustomers.orgId, orgId));
+      .where(and(eq(azureCustomers.orgId, orgId), eq(azureCustomers.credentials, "available")))
+      .returning({ id: azureCustomers.id });
+    return shown.length === 1;
   },
 
   /** A creating run that was cancelled before creating anything frees the organization for another attempt. */

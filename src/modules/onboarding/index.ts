@@ -111,7 +111,8 @@ export function createOnboarding(deps: OnboardingDeps) {
         const opened = deps.secrets().decrypt(fresh.adminPasswordSealed);
         if (!opened.ok) return err(onboardingErrors.credentialsGone("unavailable"));
         const at = deps.clock.now();
-        await customerRecords.credentialsShown(tx, orgId, at);
+        if (!(await customerRecords.credentialsShown(tx, orgId, at)))
+          return err(onboardingErrors.credentialsGone("shown"));
         await deps.audit.record(tx, caller.actor, {
           orgId,
           action: "azure_customer.credentials_shown",
