@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { readTokenClaims } from "../../../integrations/entra/index.ts";
+import { ok } from "../../../platform/result.ts";
 import { done, fail, wait, type Step } from "../engine/definitions.ts";
 import { customerRecords } from "../customers.ts";
 import type { MicrosoftPorts, OnboardingDeps } from "../deps.ts";
@@ -81,19 +82,17 @@ export function customerSteps(deps: OnboardingDeps, ms: () => MicrosoftPorts): S
         const profile = profileOf(ctx.input);
         const { domain } = ctx.output("choose-domain", ChosenDomain);
         const pc = ms().partnerCenter;
-        // An earlier attempt may have created it without hearing the answer: look before creating again.
         const prefix = domain.slice(0, domain.indexOf("."));
-        const existing = await pc.findCustomersByDomain(prefix);
+        const ours = async () => {
+          const found = await pc.findCustomersByDomain(prefix);
+          return found.ok ? ok(found.value.find((c) => c.domain.toLowerCase() === domain) ?? null) : found;
+        };
+        // An earlier attempt may have created it without hearing the answer: look before creating again.
+        const existing = await ours();
         if (!existing.ok) return outcomeOfError(existing.error, "Looking for the customer");
-        const mine = existing.value.find((c) => c.domain.toLowerCase() === domain);
-        if (mine)
-          return done({
-            customerId: mine.customerId,
-            domain,
-            adminUserName: null,
-            adminPasswordSealed: null,
-            adopted: true,
-          });
+        // Found or not, the create is sent with the key every attempt of this step shares: a Partner Center that
+        // kept the first answer for that MS-RequestId (B1) gives it again, with the administrator's one-time
+        // password, which adopting the customer would lose. The domain is unique, so nothing is created twice.
         const created = await pc.createCustomer(
           {
             domain,
@@ -111,7 +110,23 @@ export function customerSteps(deps: OnboardingDeps, ms: () => MicrosoftPorts): S
           },
           { idempotencyKey: ctx.idempotencyKey },
         );
-        if (!created.ok) return outcomeOfError(created.error, "Creating the Azure customer");
+        if (!created.ok) {
+          if (created.error.code !== "domain_taken")
+            return outcomeOfError(created.error, "Creating the Azure customer");
+          // Taken, and no first answer given again: an attempt whose answer was lost (a cut connection the adapter
+          // sent again, to a Partner Center that did not replay it) may have made it. Look again: a customer of
+          // ours with this domain is adopted, without the password its lost answer carried.
+          const mine = existing.value ? existing : await ours();
+          if (!mine.ok) return outcomeOfError(mine.error, "Looking for the customer");
+          if (!mine.value) return outcomeOfError(created.error, "Creating the Azure customer");
+          return done({
+            customerId: mine.value.customerId,
+            domain,
+            adminUserName: null,
+            adminPasswordSealed: null,
+            adopted: true,
+          });
+        }
         const admin = created.value.admin;
         return done({
           customerId: created.value.customerId,
