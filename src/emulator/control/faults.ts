@@ -36,16 +36,18 @@ function faultBody(req: FastifyRequest, status: number, retryAfter: number) {
   const url = req.routeOptions.url ?? "";
   if (status === 429 && url.startsWith("/v1/"))
     return { statusCode: 429, message: `Rate limit is exceeded. Try again in ${retryAfter} seconds.` };
+  const refused = status < 500;
   if (url.startsWith("/v1/"))
     return {
       code: status * 1000,
-      description: "The service is temporarily unavailable (injected fault).",
+      description: refused
+        ? "The request was refused (injected fault)."
+        : "The service is temporarily unavailable (injected fault).",
       data: [],
       source: "PartnerFD",
     };
-  return {
-    error: { code: status === 429 ? "TooManyRequests" : "InternalServerError", message: "Injected fault." },
-  };
+  const code = status === 429 ? "TooManyRequests" : refused ? "BadRequest" : "InternalServerError";
+  return { error: { code, message: "Injected fault." } };
 }
 
 function delayOf(rule: Rule): number {
