@@ -96,7 +96,7 @@ const SETTLED: readonly RunState[] = ["succeeded", "failed", "stuck"];
 
 // Worker processes share each lane's PostgreSQL database; PGlite belongs to one process, so PostgreSQL only.
 void describe(
-  `W2: new Azure customers onboarded under seeded faults and worker kills (${seeds.length} seeds)`,
+  `W2: new Azure customers onboarded under seeded faults and worker kills (${seeds.length} ${seeds.length === 1 ? "seed" : "seeds"})`,
   { skip: !serverUrl, concurrency: LANES },
   () => {
     let lanes: Lane[] = [];
