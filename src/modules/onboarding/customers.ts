@@ -1,4 +1,5 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull, or } from "drizzle-orm";
+import { isUniqueViolation } from "../../platform/db/errors.ts";
 import type { Db, Executor } from "../../platform/db/types.ts";
 import { newId } from "../../platform/ids.ts";
 import { azureCustomers } from "./tables.ts";
@@ -75,6 +76,38 @@ export const customerRecords = {
       .onConflictDoNothing({ target: azureCustomers.orgId })
       .returning({ id: azureCustomers.id });
     return inserted.length === 1;
+  },
+
+  /** Whether an organization holds this domain (reserved for, or created as, its customer). */
+  async domainHeld(db: Db, domain: string): Promise<boolean> {
+    const [row] = await db
+      .select({ orgId: azureCustomers.orgId })
+      .from(azureCustomers)
+      .where(eq(azureCustomers.domain, domain));
+    return row !== undefined;
+  },
+
+  /**
+   * Reserves `domain` for the organization's customer while it is not created yet. False when another organization
+   * holds it (the unique index decides, so two runs never both get it); true again for the same organization.
+   */
+  async reserveDomain(db: Db, orgId: string, domain: string): Promise<boolean> {
+    try {
+      const updated = await db
+        .update(azureCustomers)
+        .set({ domain })
+        .where(
+          and(
+            eq(azureCustomers.orgId, orgId),
+            or(isNull(azureCustomers.tenantId), eq(azureCustomers.domain, domain)),
+          ),
+        )
+        .returning({ domain: azureCustomers.domain });
+      return updated.length === 1;
+    } catch (e) {
+      if (isUniqueViolation(e)) return false;
+      throw e;
+    }
   },
 
   async created(

@@ -87,25 +87,31 @@ export const workflowEvents = pgTable(
  * Global Administrator password is kept only under the secret box, for one "Show credentials" by whoever created
  * the first subscription; after that only a reset is possible.
  */
-export const azureCustomers = pgTable("azure_customers", {
-  orgId: text("org_id").primaryKey(),
-  id: text("id").notNull().unique(),
-  billingAccountId: text("billing_account_id").notNull(),
-  /** creating · active */
-  state: text("state", { enum: ["creating", "active"] }).notNull(),
-  /** The provider whose onboarding creates the customer (its run is keyed by the provider id). */
-  creatingProviderId: text("creating_provider_id").notNull(),
-  tenantId: text("tenant_id"),
-  domain: text("domain"),
-  companyName: text("company_name").notNull(),
-  /** The Azure plan: the Partner Center subscription new Azure subscriptions are billed under. */
-  azurePlanId: text("azure_plan_id"),
-  adminUserName: text("admin_user_name"),
-  adminPasswordSealed: text("admin_password_sealed"),
-  /** available (sealed password kept) · shown (revealed once, erased) · unavailable (Microsoft did not give it to us) */
-  credentials: text("credentials", { enum: ["available", "shown", "unavailable"] }),
-  credentialsShownAt: ts("credentials_shown_at"),
-  createdBy: text("created_by").notNull(),
-  createdAt: ts("created_at").notNull(),
-  updatedAt: ts("updated_at").notNull(),
-});
+export const azureCustomers = pgTable(
+  "azure_customers",
+  {
+    orgId: text("org_id").primaryKey(),
+    id: text("id").notNull().unique(),
+    billingAccountId: text("billing_account_id").notNull(),
+    /** creating · active */
+    state: text("state", { enum: ["creating", "active"] }).notNull(),
+    /** The provider whose onboarding creates the customer (its run is keyed by the provider id). */
+    creatingProviderId: text("creating_provider_id").notNull(),
+    tenantId: text("tenant_id"),
+    domain: text("domain"),
+    companyName: text("company_name").notNull(),
+    /** The Azure plan: the Partner Center subscription new Azure subscriptions are billed under. */
+    azurePlanId: text("azure_plan_id"),
+    adminUserName: text("admin_user_name"),
+    adminPasswordSealed: text("admin_password_sealed"),
+    /** available (sealed password kept) · shown (revealed once, erased) · unavailable (Microsoft did not give it to us) */
+    credentials: text("credentials", { enum: ["available", "shown", "unavailable"] }),
+    credentialsShownAt: ts("credentials_shown_at"),
+    createdBy: text("created_by").notNull(),
+    createdAt: ts("created_at").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  // A domain is reserved by one organization's run before its customer is created: two organizations can never
+  // pick, create or adopt the same one.
+  (t) => [uniqueIndex("azure_customers_domain_key").on(t.domain)],
+);

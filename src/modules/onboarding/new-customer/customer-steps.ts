@@ -45,10 +45,16 @@ export function customerSteps(deps: OnboardingDeps, ms: () => MicrosoftPorts): S
           requested: profile.domainPrefix ?? null,
           companyName: profile.companyName,
         });
+        const reserved = (await customerRecords.of(deps.db, ctx.input.orgId))?.domain ?? null;
         for (const prefix of candidates) {
-          const free = await ms().partnerCenter.isDomainAvailable(initialDomain(prefix));
-          if (!free.ok) return outcomeOfError(free.error, "Checking the domain");
-          if (free.value) return done({ domain: initialDomain(prefix) });
+          const domain = initialDomain(prefix);
+          // Reserved by this organization on an earlier attempt, and perhaps created since: keep it.
+          if (domain !== reserved) {
+            const free = await ms().partnerCenter.isDomainAvailable(domain);
+            if (!free.ok) return outcomeOfError(free.error, "Checking the domain");
+            if (!free.value) continue;
+          }
+          if (await customerRecords.reserveDomain(deps.db, ctx.input.orgId, domain)) return done({ domain });
         }
         return fail({
           code: "domain_taken",

@@ -70,7 +70,8 @@ export function newCustomerRequests(
         const domain = initialDomain(profile.domainPrefix);
         const free = await ms.partnerCenter.isDomainAvailable(domain);
         if (!free.ok) return err(onboardingErrors.upstream(free.error));
-        if (!free.value) return err(onboardingErrors.domainTaken(domain));
+        if (!free.value || (await customerRecords.domainHeld(deps.db, domain)))
+          return err(onboardingErrors.domainTaken(domain));
       }
       const address = await ms.partnerCenter.validateAddress(profile.address);
       if (!address.ok) return err(onboardingErrors.upstream(address.error));

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "azure_customers_domain_key" ON "azure_customers" USING btree ("domain");
