@@ -1,14 +1,26 @@
-// Benchmarks. `npm run bench` runs all; `npm run bench -- <name>` runs one. Each ends with one JSON line of its
-// figures, so scripts can read them. Figures are ratios against a reference measured in the same command.
+// Benchmarks. `npm run bench` runs all; `npm run bench -- <name> [options]` runs one, with its options (for
+// example `npm run bench -- onboarding --n 50`). Each ends with one JSON line of its figures, so scripts can read
+// them. Figures are ratios against a reference measured in the same command.
 import { apiBenchmark } from "./api-benchmark.ts";
 import { emulatorBenchmark } from "./emulator-benchmark.ts";
+import { onboardingBenchmark } from "./onboarding-benchmark.ts";
 
-const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
+const benchmarks: Record<string, (args: readonly string[]) => Promise<Record<string, unknown>>> = {
   api: apiBenchmark,
   emulator: emulatorBenchmark,
+  onboarding: onboardingBenchmark,
 };
 
-const wanted = process.argv.slice(2).filter((a) => a !== "--");
+const args = process.argv.slice(2).filter((a) => a !== "--");
+const firstOption = args.findIndex((a) => a.startsWith("-"));
+const wanted = firstOption === -1 ? args : args.slice(0, firstOption);
+const options = firstOption === -1 ? [] : args.slice(firstOption);
+if (options.length > 0 && wanted.length !== 1) {
+  process.stderr.write(
+    "Options apply to one benchmark: name it first, e.g. npm run bench -- onboarding --n 50\n",
+  );
+  process.exit(2);
+}
 const names = wanted.length ? wanted : Object.keys(benchmarks);
 for (const name of names) {
   const run = benchmarks[name];
@@ -16,6 +28,6 @@ for (const name of names) {
     process.stderr.write(`No benchmark named ${name}. Known: ${Object.keys(benchmarks).join(", ")}\n`);
     process.exit(2);
   }
-  const figures = await run();
+  const figures = await run(options);
   process.stdout.write(`${JSON.stringify({ benchmark: name, ...figures })}\n`);
 }
