@@ -172,6 +172,10 @@ export async function onboardingBenchmark(args: readonly string[]): Promise<Reco
       stepsMs.push(run.activeMs - run.upstreamMs);
       platformMs.push(request.activeMs - request.upstreamMs + run.activeMs - run.upstreamMs);
     }
+    // Seconds from the start until each provider turned ready: every run takes turns with all the others.
+    const readyAfter = [...ledger.ended]
+      .filter(([runId]) => succeeded.has(runId))
+      .map(([, e]) => (e.at - started) / 1000);
     const p50 = quantile(platformMs, 0.5);
     const p99 = quantile(platformMs, 0.99);
     const sent = ledger.sent;
@@ -201,6 +205,8 @@ export async function onboardingBenchmark(args: readonly string[]): Promise<Reco
       wallSeconds: round(wallMs / 1000),
       creationRequestsSeconds: round(requestsDoneMs / 1000),
       onboardingsPerSecond: round(completed / (wallMs / 1000), 3),
+      firstReadyAfterSeconds: round(quantile(readyAfter, 0)),
+      readyAfterSecondsP50: round(quantile(readyAfter, 0.5)),
       platformMsPerOnboardingP50: round(p50),
       platformMsPerOnboardingP99: round(p99),
       referenceTokenP50Ms: round(reference.p50Ms, 2),
