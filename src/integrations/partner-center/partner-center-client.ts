@@ -27,6 +27,17 @@ const REQUEST_ID_NAMESPACE = Buffer.from("5b0f8d3e6a7c4e21b9d4c1a2e3f40516", "he
  * MS-RequestId for an idempotency key: the key itself when it is a GUID, otherwise a UUIDv5 of it, so the same
  * workflow step always sends the same id and no retry ever invents a new one.
  */
+/**
+ * Which of Partner Center's rate-limited resources a path belongs to (B4: 500 requests a minute per partner tenant on
+ * the Customer and on the Subscription resource, counted apart); null for calls outside both, which are not limited
+ * that way (domain checks, address validation, the agreement template, invoices).
+ */
+export function limitedResourceOf(path: string): "customers" | "subscriptions" | null {
+  const pathname = path.replace(/^https?:\/\/[^/]+/i, "").split("?")[0] ?? "";
+  if (!/^\/v1\/customers(\/|$)/.test(pathname)) return null;
+  return /\/subscriptions(\/|$)/.test(pathname) ? "subscriptions" : "customers";
+}
+
 export function requestIdFor(idempotencyKey: string): string {
   if (GUID.test(idempotencyKey)) return idempotencyKey.toLowerCase();
   return nameBasedUuid(REQUEST_ID_NAMESPACE, idempotencyKey);
@@ -108,7 +119,11 @@ export function createPartnerCenterClient(deps: PartnerCenterClientDeps) {
   async function send(call: PartnerCenterCall): Promise<Result<PartnerCenterAnswer, PartnerCenterError>> {
     const requestId = call.idempotencyKey === undefined ? randomUUID() : requestIdFor(call.idempotencyKey);
     const correlationId = randomUUID();
-    const keys = call.customerId ? [partnerKey, `customer:${call.customerId.toLowerCase()}`] : [partnerKey];
+    const resource = limitedResourceOf(call.path);
+    const keys = [
+      ...(resource ? [`${partnerKey}:${resource}`] : []),
+      ...(call.customerId ? [`customer:${call.customerId.toLowerCase()}`] : []),
+    ];
     const outcome = await withRetry<Attempt>(
       async () => {
         await deps.limiter.acquire(keys);
