@@ -85,6 +85,7 @@ export function createModules(
     // Loaded on first use: only storing or reading a provider's client secret needs the key.
     secrets: () => (secretBox ??= loadSecretBox(config).box),
     newCustomer: () => onboarding.newCustomer,
+    migrateTenant: () => onboarding.migrateTenant,
   });
   billingAccounts.registerUsageCheck((id) => providers.usersOfBillingAccount(id));
   const webhooks = createWebhooks({
@@ -118,6 +119,7 @@ export function createModules(
     providers: () => providers.lifecycle,
     allowedServices: () => ({ resolve: (presetId) => governance.resolvePreset(presetId) }),
     webhooks: () => webhooks,
+    mail: notifications,
     reauthenticate: async (caller, password) => {
       const cred = await tenancy.users.credentialsByEmail(caller.principal.email);
       return verifyPassword(password, cred?.passwordHash ?? dummyPasswordHash);

@@ -276,41 +276,43 @@ void test(
       ),
     );
 
-    await t.test("the other options: option 1 names the refused field, option 2 is announced as coming", () =>
-      explained(
-        (async () => {
-          await clickNav(admin, "Workspaces");
-          await admin.getByTestId("workspaces-table").getByRole("link", { name: "Azure Lab" }).click();
-          await admin.getByTestId("providers-table").getByRole("link", { name: "Fabrikam Lab" }).waitFor();
-          await admin.getByTestId("providers-section").getByRole("link", { name: "New provider" }).click();
-          await admin.getByLabel("Microsoft Azure").check();
-          await admin.getByLabel("Use an existing Microsoft Azure customer account").check();
-          const form = admin.getByTestId("existing-account-form");
-          await form.getByLabel("Provider name").fill("Own subscription");
-          await form.getByLabel("Tenant").fill("not a tenant");
-          await form.getByLabel("Subscription ID").fill("00000000-0000-0000-0000-000000000001");
-          await form.getByLabel("Application (client) ID").fill("00000000-0000-0000-0000-000000000002");
-          await form.getByLabel("Client secret").fill("a secret");
-          await form.getByRole("button", { name: "Check and add provider" }).click();
-          await form.locator("#azure-tenant-error").waitFor();
-          await form.getByLabel("Tenant").fill("nobody-here.onmicrosoft.com");
-          await form.getByRole("button", { name: "Check and add provider" }).click();
-          await form.locator("#azure-tenant-error").getByText("nobody-here.onmicrosoft.com").waitFor();
-          assert.equal(
-            await form.getByLabel("Client secret").inputValue(),
-            "a secret",
-            "the secret is kept to retry",
-          );
+    await t.test(
+      "the other options: option 1 names the refused field, option 2 says the organization has its Azure customer already",
+      () =>
+        explained(
+          (async () => {
+            await clickNav(admin, "Workspaces");
+            await admin.getByTestId("workspaces-table").getByRole("link", { name: "Azure Lab" }).click();
+            await admin.getByTestId("providers-table").getByRole("link", { name: "Fabrikam Lab" }).waitFor();
+            await admin.getByTestId("providers-section").getByRole("link", { name: "New provider" }).click();
+            await admin.getByLabel("Microsoft Azure").check();
+            await admin.getByLabel("Use an existing Microsoft Azure customer account").check();
+            const form = admin.getByTestId("existing-account-form");
+            await form.getByLabel("Provider name").fill("Own subscription");
+            await form.getByLabel("Tenant").fill("not a tenant");
+            await form.getByLabel("Subscription ID").fill("00000000-0000-0000-0000-000000000001");
+            await form.getByLabel("Application (client) ID").fill("00000000-0000-0000-0000-000000000002");
+            await form.getByLabel("Client secret").fill("a secret");
+            await form.getByRole("button", { name: "Check and add provider" }).click();
+            await form.locator("#azure-tenant-error").waitFor();
+            await form.getByLabel("Tenant").fill("nobody-here.onmicrosoft.com");
+            await form.getByRole("button", { name: "Check and add provider" }).click();
+            await form.locator("#azure-tenant-error").getByText("nobody-here.onmicrosoft.com").waitFor();
+            assert.equal(
+              await form.getByLabel("Client secret").inputValue(),
+              "a secret",
+              "the secret is kept to retry",
+            );
 
-          await admin.getByLabel(/Migrate my account to the partner/).check();
-          const migrate = admin.getByTestId("migrate-tenant-form");
-          await migrate.getByLabel("Email for the partner request").fill("it@fabrikam.test");
-          await migrate.getByLabel("Primary Azure domain").fill("fabrikam-old.onmicrosoft.com");
-          await migrate.getByRole("button", { name: "Send the partner request" }).click();
-          await migrate.getByTestId("available-soon").waitFor();
-          assert.equal(await migrate.getByLabel("Primary Azure domain").isDisabled(), true);
-        })(),
-      ),
+            await admin.getByLabel(/Migrate my account to the partner/).check();
+            const migrate = admin.getByTestId("migrate-tenant-form");
+            await migrate.getByLabel("Email for the partner request").fill("it@fabrikam.test");
+            await migrate.getByLabel("Primary Azure domain").fill("fabrikam-old.onmicrosoft.com");
+            await migrate.getByRole("button", { name: "Send the partner request" }).click();
+            // Fabrikam already has its Azure customer (created above): an organization has one.
+            await migrate.getByText(/already has an Azure customer/).waitFor();
+          })(),
+        ),
     );
 
     await t.test("the organization admin makes Carol administrator of a new cost center", () =>

@@ -84,6 +84,11 @@ const NewProviderBody = z.discriminatedUnion(
       name: text("name"),
       option: z.literal("migrate-tenant"),
       billingAccountId,
+      allowedServices: z
+        .string()
+        .regex(/^[a-z][a-z0-9-]{0,62}$/, "allowedServices must be a preset id such as all-services or iaas")
+        .optional()
+        .describe("The allowed-services preset; the partner's default when omitted"),
       adminEmail: email("adminEmail"),
       primaryDomain: z
         .string({
@@ -173,7 +178,8 @@ export function providerRoutes(app: App, deps: ApiDeps): void {
           "subscription) before saving; the provider is then ready. The client secret is stored encrypted and never " +
           "returned. Option new-customer checks the billing account, its terms, the domain and the address first " +
           "(nothing is created upstream when one fails), then saves the provider and starts its onboarding: watch it " +
-          "at /api/v1/providers/{providerId}/onboarding. Option migrate-tenant answers 409 option_not_available_yet.",
+          "at /api/v1/providers/{providerId}/onboarding. Option migrate-tenant checks the billing account and its terms, " +
+          "then mails the partner's invitation to adminEmail and waits for the tenant's administrator to accept it.",
         params: wsParams,
         body: NewProviderBody,
         response: { 201: ProviderSchema, ...errorResponses, ...conflict, ...unprocessable, ...unavailable },

@@ -155,6 +155,43 @@ export const customerRecords = {
     return shown.length === 1;
   },
 
+  /**
+   * Makes an existing tenant that accepted the partner's invitation the organization's Azure customer. True when it
+   * is (again) this tenant; false when the organization already has another customer.
+   */
+  async adopt(
+    tx: Executor,
+    p: {
+      orgId: string;
+      billingAccountId: string;
+      tenantId: string;
+      domain: string;
+      providerId: string;
+      createdBy: string;
+      at: Date;
+    },
+  ): Promise<boolean> {
+    await tx
+      .insert(azureCustomers)
+      .values({
+        orgId: p.orgId,
+        id: newId("azureCustomer", p.at),
+        billingAccountId: p.billingAccountId,
+        state: "active",
+        creatingProviderId: p.providerId,
+        tenantId: p.tenantId,
+        domain: p.domain,
+        companyName: p.domain,
+        credentials: "unavailable",
+        createdBy: p.createdBy,
+        createdAt: p.at,
+        updatedAt: p.at,
+      })
+      .onConflictDoNothing();
+    const row = await customerRecords.of(tx, p.orgId);
+    return row?.tenantId === p.tenantId;
+  },
+
   /** A creating run that was cancelled before creating anything frees the organization for another attempt. */
   async release(tx: Executor, orgId: string, providerId: string): Promise<void> {
     const row = await customerRecords.of(tx, orgId);

@@ -1,5 +1,6 @@
 import type { AzureResources, SubscriptionAliases } from "../../integrations/arm/index.ts";
 import type { TokenSource } from "../../integrations/entra/index.ts";
+import type { OutgoingMail } from "../../integrations/mail/index.ts";
 import type { PartnerCenter } from "../../integrations/partner-center/index.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Db, Executor } from "../../platform/db/types.ts";
@@ -94,6 +95,8 @@ export type OnboardingDeps = {
   readonly providers: () => ProviderLifecycle;
   readonly allowedServices: () => AllowedServices;
   readonly webhooks: () => WebhookOutbox | null;
+  /** The mail outbox: an invitation is queued in the transaction of the step that sends it. */
+  readonly mail: { enqueueMail(tx: Executor, mail: OutgoingMail): Promise<string> };
   /** Checks the caller's own password again before a secret is shown. */
   readonly reauthenticate: (caller: Caller, password: string) => Promise<boolean>;
   /** Seeds the engine's jitter in tests. */

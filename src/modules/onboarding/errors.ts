@@ -58,6 +58,11 @@ export const onboardingErrors = {
     ),
     retryable: true,
   }),
+  customerExists: () =>
+    appError(
+      "azure_customer_exists",
+      "This organization already has an Azure customer, and an organization has one: use the option new-customer to add a subscription under it, or migrate this tenant in another organization.",
+    ),
   notFound: (what: string, id: string) =>
     appError("not_found", `No ${what} ${id} exists, or you cannot see it. Check the id.`),
   forbidden: (why: string) => appError("forbidden", why),

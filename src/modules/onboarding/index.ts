@@ -14,6 +14,12 @@ import {
 import { managedSubscriptions } from "./managed.ts";
 import { progressOf, type OnboardingProgress } from "./progress.ts";
 import { providerTransitions } from "./transitions.ts";
+import { migrateTenantRequests } from "./migrate-tenant/requests.ts";
+import {
+  MIGRATE_TENANT_WORKFLOW,
+  migrateTenantStepLabels,
+  migrateTenantWorkflow,
+} from "./migrate-tenant/workflow.ts";
 import { err, ok, type AppError, type Result } from "../../platform/result.ts";
 
 const OPERATORS_ONLY = "Only the partner's operators act on onboarding runs.";
@@ -30,10 +36,24 @@ export function createOnboarding(deps: OnboardingDeps) {
     ...(deps.log ? { log: deps.log } : {}),
   });
   const newCustomer = newCustomerWorkflow(deps);
+  const migrateTenant = migrateTenantWorkflow(deps);
   engine.register(newCustomer);
-  const labels = newCustomerStepLabels;
-  const stepIds = newCustomer.steps.map((s) => s.id);
-  engine.onTransition(providerTransitions(deps, (id) => labels[id] ?? id));
+  engine.register(migrateTenant);
+  /** Each workflow's steps in order and their labels, for the progress view. */
+  const shapes: Record<string, { stepIds: string[]; labels: Readonly<Record<string, string>> }> = {
+    [NEW_CUSTOMER_WORKFLOW]: { stepIds: newCustomer.steps.map((s) => s.id), labels: newCustomerStepLabels },
+    [MIGRATE_TENANT_WORKFLOW]: {
+      stepIds: migrateTenant.steps.map((s) => s.id),
+      labels: migrateTenantStepLabels,
+    },
+  };
+  const labelOf = (stepId: string) =>
+    newCustomerStepLabels[stepId] ?? migrateTenantStepLabels[stepId] ?? stepId;
+  const progressOfRun = async (run: RunView) => {
+    const shape = shapes[run.workflow] ?? { stepIds: [], labels: {} };
+    return progressOf(run, shape.stepIds, shape.labels, await engine.stepsOf(run.id));
+  };
+  engine.onTransition(providerTransitions(deps, labelOf));
 
   const operatorOnly = (caller: Caller): AppError | null =>
     caller.principal.isOperator ? null : onboardingErrors.forbidden(OPERATORS_ONLY);
@@ -60,23 +80,23 @@ export function createOnboarding(deps: OnboardingDeps) {
     return ok(row);
   }
 
+  /** A deleted provider's run is cancelled (the provider is removed once that is through), or it had ended. */
+  async function stopForDeletion(runId: string, caller: Caller): Promise<"finished" | "cancelling"> {
+    const run = await engine.runOf(runId);
+    if (!run || run.state === "succeeded" || run.state === "cancelled") return "finished";
+    const cancelled = await engine.cancel(runId, "The provider was deleted.", caller.principal.userId);
+    return cancelled.ok && cancelled.value.state === "cancelled" ? "finished" : "cancelling";
+  }
+
   return {
     engine,
-    newCustomer: {
-      ...newCustomerRequests(deps, engine, newCustomer),
-      async stopForDeletion(runId: string, caller: Caller): Promise<"finished" | "cancelling"> {
-        const run = await engine.runOf(runId);
-        if (!run || run.state === "succeeded" || run.state === "cancelled") return "finished";
-        const cancelled = await engine.cancel(runId, "The provider was deleted.", caller.principal.userId);
-        return cancelled.ok && cancelled.value.state === "cancelled" ? "finished" : "cancelling";
-      },
-    },
+    newCustomer: { ...newCustomerRequests(deps, engine, newCustomer), stopForDeletion },
+    migrateTenant: { ...migrateTenantRequests(deps, engine, migrateTenant), stopForDeletion },
 
     /** A run's progress as the console shows it; null when the run does not exist. */
     async progress(runId: string): Promise<OnboardingProgress | null> {
       const run = await engine.runOf(runId);
-      if (!run) return null;
-      return progressOf(run, stepIds, labels, await engine.stepsOf(runId));
+      return run ? progressOfRun(run) : null;
     },
 
     /** The organization's Azure customer (never its password), for its administrators. */
@@ -139,7 +159,7 @@ export function createOnboarding(deps: OnboardingDeps) {
       if (refused) return err(refused);
       const run = await engine.runOf(runId);
       if (!run) return err(onboardingErrors.notFound("onboarding run", runId));
-      return ok({ ...progressOf(run, stepIds, labels, await engine.stepsOf(runId)), run });
+      return ok({ ...(await progressOfRun(run)), run });
     },
 
     /** Operators act on a run; each action is a transition, so it is audited and announced like any other. */
@@ -184,7 +204,9 @@ export function createOnboarding(deps: OnboardingDeps) {
     managedSubscriptions: () => managedSubscriptions(deps),
 
     /** The run of a provider, keyed by its id. */
-    runOfProvider: (providerId: string) => engine.runByKey(NEW_CUSTOMER_WORKFLOW, providerId),
+    runOfProvider: async (providerId: string) =>
+      (await engine.runByKey(NEW_CUSTOMER_WORKFLOW, providerId)) ??
+      (await engine.runByKey(MIGRATE_TENANT_WORKFLOW, providerId)),
 
     startWorker: (p: { concurrency?: number; pollMs?: number } = {}) => engine.startWorker(p),
     runDue: (max?: number) => engine.runDue(max),
@@ -205,6 +227,7 @@ export type { AzureCustomer } from "./customers.ts";
 export type { NewCustomerRequest, PreparedNewCustomer } from "./new-customer/requests.ts";
 export { CustomerProfileInput } from "./new-customer/input.ts";
 export { NEW_CUSTOMER_WORKFLOW } from "./new-customer/workflow.ts";
+export { MIGRATE_TENANT_WORKFLOW } from "./migrate-tenant/workflow.ts";
 export {
   ALLOWED_SERVICES_ASSIGNMENT,
   MANAGED_ROLE,

@@ -14,12 +14,18 @@ export type WorkspaceLookup = {
   ): Promise<Result<{ id: string; orgId: string; costCenterId: string }, AppError>>;
 };
 
-/** Option 3's request checks and run start, which the onboarding module provides. */
-export type NewCustomerStarter = {
+/** An optimized option's request checks and run start (options 2 and 3), which the onboarding module provides. */
+export type OnboardingStarter = {
   prepare(
     caller: Caller,
     scope: { orgId: string; costCenterId: string; workspaceId: string },
-    req: { billingAccountId: string; allowedServices?: string | undefined; customer?: unknown },
+    req: {
+      billingAccountId: string;
+      allowedServices?: string | undefined;
+      customer?: unknown;
+      adminEmail?: unknown;
+      primaryDomain?: unknown;
+    },
   ): Promise<Result<PreparedRequest, AppError>>;
   start(
     tx: Executor,
@@ -50,5 +56,7 @@ export type ProvidersDeps = {
   /** The secret box for client secrets at rest; asked for only when a secret is stored or read. */
   readonly secrets: () => SecretBox;
   /** Option 3 ("new-customer"); null until onboarding is wired (tests of option 1 alone). */
-  readonly newCustomer?: () => NewCustomerStarter | null;
+  readonly newCustomer?: () => OnboardingStarter | null;
+  /** Option 2 ("migrate-tenant"), likewise. */
+  readonly migrateTenant?: () => OnboardingStarter | null;
 };

@@ -10,12 +10,6 @@ export const providerErrors = {
       "name_taken",
       `A provider named "${name}" already exists in this workspace. Choose another name.`,
     ),
-  optionNotAvailableYet: (option: "migrate-tenant" | "new-customer", missing: string) =>
-    appError(
-      "option_not_available_yet",
-      `The option "${option}" cannot be created yet: ${missing}. Use the option "existing-account" meanwhile, or try again once it is offered.`,
-      { option },
-    ),
   deleting: (id: string) =>
     appError(
       "provider_deleting",

@@ -67,6 +67,7 @@ export type NewProvider =
       name: string;
       option: "migrate-tenant";
       billingAccountId: string;
+      allowedServices?: string | undefined;
       adminEmail: string;
       primaryDomain: string;
     }
@@ -198,20 +199,31 @@ export function createProviderService(deps: ProvidersDeps) {
    * Option 3: every check that reads runs first (nothing is saved or created upstream when one fails); then the
    * provider and its onboarding run are saved in one transaction, and workers take it from there.
    */
-  async function createNewCustomer(
+  async function createOptimized(
     caller: Caller,
     ws: { id: string; orgId: string; costCenterId: string },
-    input: Extract<NewProvider, { option: "new-customer" }>,
+    input: Extract<NewProvider, { option: "new-customer" | "migrate-tenant" }>,
   ): Promise<Result<Provider, AppError>> {
-    const starter = deps.newCustomer?.() ?? null;
+    const starter = (input.option === "new-customer" ? deps.newCustomer?.() : deps.migrateTenant?.()) ?? null;
     if (!starter) return err(providerErrors.notConnected());
     if (await nameTaken(ws.id, input.name)) return err(providerErrors.nameTaken(input.name));
     const scope = { orgId: ws.orgId, costCenterId: ws.costCenterId, workspaceId: ws.id };
-    const prepared = await starter.prepare(caller, scope, {
-      billingAccountId: input.billingAccountId,
-      allowedServices: input.allowedServices,
-      customer: input.customer,
-    });
+    const prepared = await starter.prepare(
+      caller,
+      scope,
+      input.option === "new-customer"
+        ? {
+            billingAccountId: input.billingAccountId,
+            allowedServices: input.allowedServices,
+            customer: input.customer,
+          }
+        : {
+            billingAccountId: input.billingAccountId,
+            allowedServices: input.allowedServices,
+            adminEmail: input.adminEmail,
+            primaryDomain: input.primaryDomain,
+          },
+    );
     if (!prepared.ok) return prepared;
     const at = clock.now();
     const id = newId("provider", at);
@@ -224,7 +236,7 @@ export function createProviderService(deps: ProvidersDeps) {
           workspaceId: ws.id,
           name: input.name,
           kind: "microsoft-azure",
-          option: "new-customer",
+          option: input.option,
           state: "initializing",
           failureReason: null,
           billingAccountId: prepared.value.billingAccountId,
@@ -244,7 +256,7 @@ export function createProviderService(deps: ProvidersDeps) {
         await logEvent(tx, caller.actor, { id, orgId: ws.orgId }, at, {
           event: "created",
           to: "initializing",
-          message: `Provider "${input.name}" created with the option new-customer.`,
+          message: `Provider "${input.name}" created with the option ${input.option}.`,
         });
         await deps.audit.record(tx, caller.actor, {
           orgId: ws.orgId,
@@ -255,7 +267,7 @@ export function createProviderService(deps: ProvidersDeps) {
           details: {
             name: input.name,
             workspaceId: ws.id,
-            option: "new-customer",
+            option: input.option,
             billingAccountId: prepared.value.billingAccountId,
           },
         });
@@ -487,13 +499,7 @@ export function createProviderService(deps: ProvidersDeps) {
                 `The option "${input.option}" is offered to organization administrators and this cost center's administrators only.`,
               ),
             );
-          if (input.option === "new-customer") return createNewCustomer(caller, ws, input);
-          return err(
-            providerErrors.optionNotAvailableYet(
-              input.option,
-              `checking that billing account ${input.billingAccountId} is eligible and that its terms were accepted is not offered yet`,
-            ),
-          );
+          return createOptimized(caller, ws, input);
       }
     },
 

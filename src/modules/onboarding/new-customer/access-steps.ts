@@ -6,7 +6,8 @@ import { ourPrincipalIn } from "./customer-steps.ts";
 import type { NewCustomerRunInput } from "./input.ts";
 import { outcomeOfError } from "./outcomes.ts";
 
-type S = Step<NewCustomerRunInput>;
+/** What the access steps need of a run's input: which provider, and the allowed-services preset. */
+type AccessInput = Pick<NewCustomerRunInput, "providerId" | "allowedServices">;
 
 /** Our namespace for ARM assignment names (a UUIDv5 of run, subscription and role): fixed forever. */
 const ASSIGNMENT_NAMESPACE = Buffer.from("9d1c6f0e2b7a4c55a3e8f41b6d0c2e97", "hex");
@@ -21,7 +22,10 @@ export const roleAssignmentName = (runId: string, subscriptionId: string) =>
   nameBasedUuid(ASSIGNMENT_NAMESPACE, `${runId}:${subscriptionId}:${MANAGED_ROLE}`);
 
 /** Partner Cloud's own access (C3), the allowed services (C4), and the provider turning ready. */
-export function accessSteps(deps: OnboardingDeps, ms: () => MicrosoftPorts): S[] {
+export function accessSteps<I extends AccessInput>(
+  deps: OnboardingDeps,
+  ms: () => MicrosoftPorts,
+): Step<I>[] {
   return [
     {
       id: "grant-access",

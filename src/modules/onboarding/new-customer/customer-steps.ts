@@ -11,7 +11,7 @@ import { outcomeOfError } from "./outcomes.ts";
 type S = Step<NewCustomerRunInput>;
 
 /** Azure Service Management, the first-party API our application is consented to in a new customer's tenant. */
-const AZURE_SERVICE_MANAGEMENT = "797f4846-ba00-4fd7-ba43-dac1f8f63013";
+export const AZURE_SERVICE_MANAGEMENT = "797f4846-ba00-4fd7-ba43-dac1f8f63013";
 /** How often a step that waits for Microsoft or for another run looks again. */
 const POLL_MS = 5_000;
 

@@ -1,5 +1,6 @@
 import { defineWorkflow } from "../engine/definitions.ts";
 import type { MicrosoftPorts, OnboardingDeps } from "../deps.ts";
+import { eligibilityStep } from "../eligibility-step.ts";
 import { accessSteps } from "./access-steps.ts";
 import { customerSteps } from "./customer-steps.ts";
 import { NewCustomerInput } from "./input.ts";
@@ -41,29 +42,7 @@ export function newCustomerWorkflow(deps: OnboardingDeps) {
     version: 1,
     input: NewCustomerInput,
     steps: [
-      {
-        id: "check-eligibility",
-        async run(ctx) {
-          const checked = await deps.billing.checkEligibility(ctx.input.billingAccountId);
-          if (!checked.ok)
-            return checked.error.retryable
-              ? { kind: "retry", reason: checked.error.message }
-              : { kind: "fail", code: "billing_account_not_found", message: checked.error.message };
-          if (!checked.value.eligible)
-            return {
-              kind: "fail",
-              code: "billing_account_ineligible",
-              message: checked.value.reasons.map((r) => `${r.message} ${r.wayForward}`).join(" "),
-            };
-          if (!(await deps.billing.acceptance(ctx.input.billingAccountId)))
-            return {
-              kind: "fail",
-              code: "terms_not_accepted",
-              message: "Accept the current terms for this billing account, then retry the step.",
-            };
-          return { kind: "done", output: { eligible: true } };
-        },
-      },
+      eligibilityStep(deps),
       ...customerSteps(deps, ms),
       ...subscriptionSteps(deps, ms),
       ...accessSteps(deps, ms),

@@ -1,5 +1,4 @@
 import { useState } from "react";
-import { ApiError } from "../../api/api-error.ts";
 import type { Provider } from "../../api/types.ts";
 import { useApi } from "../../app/api-context.ts";
 import type { BillingAccountRow } from "../billing-accounts/billing-accounts-data.ts";
@@ -24,7 +23,6 @@ export function MigrateTenantForm({ workspaceId, accounts, name, onNameChange, o
   const [billingAccountId, setBillingAccountId] = useState(() => preferredAccount(accounts));
   const [adminEmail, setAdminEmail] = useState("");
   const [primaryDomain, setPrimaryDomain] = useState("");
-  const [notYet, setNotYet] = useState<string | null>(null);
   const submit = useSubmit(async () => {
     try {
       onCreated(
@@ -37,14 +35,9 @@ export function MigrateTenantForm({ workspaceId, accounts, name, onNameChange, o
         }),
       );
     } catch (e) {
-      if (e instanceof ApiError && e.code === "option_not_available_yet") {
-        setNotYet(e.message);
-        return;
-      }
       throw blameField(e);
     }
   }, ["name", "billingAccountId", "adminEmail", "primaryDomain"]);
-  const off = notYet !== null;
 
   return (
     <form
@@ -56,13 +49,8 @@ export function MigrateTenantForm({ workspaceId, accounts, name, onNameChange, o
         void submit.run();
       }}
     >
-      {notYet ? (
-        <div className="alert alert-warning" role="status" data-testid="available-soon">
-          <strong>Available soon.</strong> {notYet}
-        </div>
-      ) : null}
       <FormError message={submit.formError} />
-      <fieldset disabled={off} className="plain-fieldset">
+      <fieldset className="plain-fieldset">
         <ProviderNameField
           value={name}
           onChange={onNameChange}
@@ -93,7 +81,7 @@ export function MigrateTenantForm({ workspaceId, accounts, name, onNameChange, o
           error={submit.fieldError("primaryDomain")}
           hint="Such as contoso.onmicrosoft.com: the part after @ in your Azure portal sign-in."
         />
-        <button type="submit" className="btn btn-primary" disabled={submit.submitting || off}>
+        <button type="submit" className="btn btn-primary" disabled={submit.submitting}>
           {submit.submitting ? "Working…" : "Send the partner request"}
         </button>
       </fieldset>
