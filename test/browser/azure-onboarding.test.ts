@@ -306,6 +306,10 @@ void test(
 
             await admin.getByLabel(/Migrate my account to the partner/).check();
             const migrate = admin.getByTestId("migrate-tenant-form");
+            await migrate
+              .getByTestId("migrate-prerequisites")
+              .getByText(/Enterprise Agreement/)
+              .waitFor();
             await migrate.getByLabel("Email for the partner request").fill("it@fabrikam.test");
             await migrate.getByLabel("Primary Azure domain").fill("fabrikam-old.onmicrosoft.com");
             await migrate.getByRole("button", { name: "Send the partner request" }).click();

@@ -50,6 +50,24 @@ export function MigrateTenantForm({ workspaceId, accounts, name, onNameChange, o
       }}
     >
       <FormError message={submit.formError} />
+      <div className="alert alert-info" role="note" data-testid="migrate-prerequisites">
+        <strong>Before you send the request</strong>
+        <ul>
+          <li>
+            Know your Azure administrator: a Global Administrator of your directory must accept the
+            partner&apos;s request from the e-mail.
+          </li>
+          <li>
+            If your directory already has another reseller partner, that relationship may have to be ended
+            first; Microsoft tells your administrator when they accept.
+          </li>
+          <li>
+            Subscriptions that are not basic pay-as-you-go (for example under an Enterprise Agreement) cannot
+            move as they are: the partner&apos;s technical account manager helps move their resources into a
+            new subscription, and their current Microsoft pricing ends.
+          </li>
+        </ul>
+      </div>
       <fieldset className="plain-fieldset">
         <ProviderNameField
           value={name}
