@@ -1,6 +1,7 @@
 import type { Executor } from "../../../platform/db/types.ts";
 import { err, ok, type AppError, type Result } from "../../../platform/result.ts";
 import type { Caller } from "../../tenancy/index.ts";
+import { checkOptimizedRequest } from "../billing-check.ts";
 import { customerRecords } from "../customers.ts";
 import type { OnboardingDeps } from "../deps.ts";
 import type { WorkflowDefinition } from "../engine/definitions.ts";
@@ -36,28 +37,15 @@ export function migrateTenantRequests(
       scope: Scope,
       req: MigrateTenantRequest,
     ): Promise<Result<PreparedMigration, AppError>> {
-      if (!deps.microsoft) return err(onboardingErrors.notConnected());
-      const account = await deps.billing.account(req.billingAccountId);
-      if (
-        !account ||
-        account.orgId !== scope.orgId ||
-        (account.costCenterId !== null && account.costCenterId !== scope.costCenterId)
-      )
-        return err(onboardingErrors.billingAccountNotFound(req.billingAccountId));
-      const eligibility = await deps.billing.checkEligibility(account.id);
-      if (!eligibility.ok) return err(eligibility.error);
-      if (!eligibility.value.eligible)
-        return err(onboardingErrors.ineligible(account.alias, eligibility.value.reasons));
-      if (!(await deps.billing.acceptance(account.id)))
-        return err(onboardingErrors.termsNotAccepted(account.alias));
-      const preset = await deps.allowedServices().resolve(req.allowedServices);
-      if (!preset.ok) return err(preset.error);
+      const checked = await checkOptimizedRequest(deps, scope, req);
+      if (!checked.ok) return checked;
+      const { account, presetId } = checked.value;
       if (await customerRecords.of(deps.db, scope.orgId)) return err(onboardingErrors.customerExists());
       if (typeof req.adminEmail !== "string" || typeof req.primaryDomain !== "string")
         throw new Error("adminEmail and primaryDomain are checked by the API's schema");
       return ok({
         billingAccountId: account.id,
-        allowedServices: preset.value.presetId,
+        allowedServices: presetId,
         adminEmail: req.adminEmail,
         primaryDomain: req.primaryDomain.toLowerCase(),
       });

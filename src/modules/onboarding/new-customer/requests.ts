@@ -1,6 +1,7 @@
 import type { Executor } from "../../../platform/db/types.ts";
 import { err, ok, type AppError, type Result } from "../../../platform/result.ts";
 import type { Caller } from "../../tenancy/index.ts";
+import { checkOptimizedRequest } from "../billing-check.ts";
 import { customerRecords } from "../customers.ts";
 import type { OnboardingDeps } from "../deps.ts";
 import type { WorkflowEngine } from "../engine/engine.ts";
@@ -41,27 +42,11 @@ export function newCustomerRequests(
       scope: Scope,
       req: NewCustomerRequest,
     ): Promise<Result<PreparedNewCustomer, AppError>> {
-      const ms = deps.microsoft;
-      if (!ms) return err(onboardingErrors.notConnected());
-      const account = await deps.billing.account(req.billingAccountId);
-      if (
-        !account ||
-        account.orgId !== scope.orgId ||
-        (account.costCenterId !== null && account.costCenterId !== scope.costCenterId)
-      )
-        return err(onboardingErrors.billingAccountNotFound(req.billingAccountId));
-      // Audited as the system's check: the request's one audit record is the provider's creation.
-      const eligibility = await deps.billing.checkEligibility(account.id);
-      if (!eligibility.ok) return err(eligibility.error);
-      if (!eligibility.value.eligible)
-        return err(onboardingErrors.ineligible(account.alias, eligibility.value.reasons));
-      if (!(await deps.billing.acceptance(account.id)))
-        return err(onboardingErrors.termsNotAccepted(account.alias));
-      const preset = await deps.allowedServices().resolve(req.allowedServices);
-      if (!preset.ok) return err(preset.error);
+      const checked = await checkOptimizedRequest(deps, scope, req);
+      if (!checked.ok) return checked;
+      const { ms, account, presetId } = checked.value;
       const existing = await customerRecords.of(deps.db, scope.orgId);
-      if (existing)
-        return ok({ billingAccountId: account.id, allowedServices: preset.value.presetId, customer: null });
+      if (existing) return ok({ billingAccountId: account.id, allowedServices: presetId, customer: null });
       const profile = req.customer;
       if (!profile) return err(onboardingErrors.profileRequired());
       if (profile.address.country !== account.country)
@@ -83,7 +68,7 @@ export function newCustomerRequests(
             address.value.suggestions,
           ),
         );
-      return ok({ billingAccountId: account.id, allowedServices: preset.value.presetId, customer: profile });
+      return ok({ billingAccountId: account.id, allowedServices: presetId, customer: profile });
     },
 
     /**
