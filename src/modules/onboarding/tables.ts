@@ -115,3 +115,97 @@ export const azureCustomers = pgTable(
   // pick, create or adopt the same one.
   (t) => [uniqueIndex("azure_customers_domain_key").on(t.domain)],
 );
+
+/**
+ * The partner's invitation to a tenant's administrator, one per migration run: to whom it went, how often it was sent
+ * and reminded, when it expires, and whether the administrator declined it through the link in the mail (`token_hash`
+ * is the SHA-256 of that link's token; the token itself is only in the mail).
+ */
+export const migrationInvitations = pgTable(
+  "migration_invitations",
+  {
+    runId: text("run_id")
+      .primaryKey()
+      .references(() => workflowRuns.id),
+    orgId: text("org_id").notNull(),
+    providerId: text("provider_id").notNull(),
+    toEmail: text("to_email").notNull(),
+    primaryDomain: text("primary_domain").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    resellerLink: text("reseller_link").notNull(),
+    gdapRelationshipId: text("gdap_relationship_id"),
+    gdapApprovalUrl: text("gdap_approval_url"),
+    sends: integer("sends").notNull(),
+    firstSentAt: ts("first_sent_at").notNull(),
+    lastSentAt: ts("last_sent_at").notNull(),
+    remindersSent: integer("reminders_sent").notNull().default(0),
+    nextReminderAt: ts("next_reminder_at"),
+    expiresAt: ts("expires_at").notNull(),
+    declinedAt: ts("declined_at"),
+    declineReason: text("decline_reason"),
+    acceptedAt: ts("accepted_at"),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [index("migration_invitations_reminder_idx").on(t.nextReminderAt)],
+);
+
+/** A subscription of a migrating tenant and what becomes of it: already ours, transferred, moved, or blocked. */
+export const migrationSubscriptions = pgTable(
+  "migration_subscriptions",
+  {
+    runId: text("run_id")
+      .notNull()
+      .references(() => workflowRuns.id),
+    subscriptionId: text("subscription_id").notNull(),
+    orgId: text("org_id").notNull(),
+    providerId: text("provider_id").notNull(),
+    tenantId: text("tenant_id").notNull(),
+    displayName: text("display_name").notNull(),
+    quotaId: text("quota_id").notNull(),
+    /** under_management · transfer · move · other_partner */
+    disposition: text("disposition").notNull(),
+    /** waiting · blocked · under_management */
+    state: text("state").notNull(),
+    otherPartners: jsonb("other_partners").$type<string[]>().notNull(),
+    /** The subscription Partner Cloud manages in its place (itself once transferred; the new one after a move). */
+    targetSubscriptionId: text("target_subscription_id"),
+    taskId: text("task_id"),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.subscriptionId] })],
+);
+
+/**
+ * Work for the partner's technical account manager that no API does: transferring a subscription's billing, or moving
+ * resources into a new subscription under the partner. One per (run, subscription, kind); completed by an operator.
+ */
+export const technicalTasks = pgTable(
+  "technical_tasks",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    providerId: text("provider_id").notNull(),
+    runId: text("run_id")
+      .notNull()
+      .references(() => workflowRuns.id),
+    tenantId: text("tenant_id").notNull(),
+    subscriptionId: text("subscription_id").notNull(),
+    subscriptionName: text("subscription_name").notNull(),
+    /** transfer_subscription · move_resources */
+    kind: text("kind").notNull(),
+    title: text("title").notNull(),
+    instructions: text("instructions").notNull(),
+    /** open · done · cancelled */
+    state: text("state").notNull(),
+    completedBy: text("completed_by"),
+    completedAt: ts("completed_at"),
+    note: text("note"),
+    targetSubscriptionId: text("target_subscription_id"),
+    createdAt: ts("created_at").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("technical_tasks_subject_key").on(t.runId, t.subscriptionId, t.kind),
+    index("technical_tasks_state_idx").on(t.state, t.createdAt),
+  ],
+);
