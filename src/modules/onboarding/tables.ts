@@ -118,8 +118,8 @@ export const azureCustomers = pgTable(
 
 /**
  * The partner's invitation to a tenant's administrator, one per migration run: to whom it went, how often it was sent
- * and reminded, when it expires, and whether the administrator declined it through the link in the mail (`token_hash`
- * is the SHA-256 of that link's token; the token itself is only in the mail).
+ * and reminded, when it expires, and whether the administrator declined it through the link in the mail. The link's
+ * token is found by its SHA-256 (`token_hash`) and kept only sealed, for reminders to carry the same link.
  */
 export const migrationInvitations = pgTable(
   "migration_invitations",
@@ -132,6 +132,7 @@ export const migrationInvitations = pgTable(
     toEmail: text("to_email").notNull(),
     primaryDomain: text("primary_domain").notNull(),
     tokenHash: text("token_hash").notNull().unique(),
+    tokenSealed: text("token_sealed").notNull(),
     resellerLink: text("reseller_link").notNull(),
     gdapRelationshipId: text("gdap_relationship_id"),
     gdapApprovalUrl: text("gdap_approval_url"),

@@ -5,6 +5,7 @@ CREATE TABLE "migration_invitations" (
 	"to_email" text NOT NULL,
 	"primary_domain" text NOT NULL,
 	"token_hash" text NOT NULL,
+	"token_sealed" text NOT NULL,
 	"reseller_link" text NOT NULL,
 	"gdap_relationship_id" text,
 	"gdap_approval_url" text,
