@@ -6,10 +6,12 @@ import type { HttpClient } from "./http-client.ts";
 import { invitationsApi } from "./invitations-api.ts";
 import { mailboxApi } from "./mailbox-api.ts";
 import { meApi } from "./me-api.ts";
+import { migrationApi } from "./migration-api.ts";
 import { onboardingRunsApi } from "./onboarding-runs-api.ts";
 import { organizationsApi } from "./organizations-api.ts";
 import { providersApi } from "./providers-api.ts";
 import { sessionApi } from "./session-api.ts";
+import { technicalTasksApi } from "./technical-tasks-api.ts";
 import { termsApi } from "./terms-api.ts";
 import { usersApi } from "./users-api.ts";
 import { workspacesApi } from "./workspaces-api.ts";
@@ -32,6 +34,8 @@ export function createApiClient(http: HttpClient) {
     providers: providersApi(http),
     azureCustomer: azureCustomerApi(http),
     onboardingRuns: onboardingRunsApi(http),
+    migration: migrationApi(http),
+    technicalTasks: technicalTasksApi(http),
   };
 }
 

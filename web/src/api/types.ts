@@ -268,6 +268,111 @@ export type OnboardingStepStatus = "done" | "skipped" | "current" | "pending" | 
 export type OnboardingRunState =
   "queued" | "running" | "compensating" | "succeeded" | "failed" | "stuck" | "cancelled";
 
+export type MigrationPhase =
+  | "requested"
+  | "invitation_sent"
+  | "accepted"
+  | "subscriptions_transferring"
+  | "blocked_by_existing_partner"
+  | "ready"
+  | "expired"
+  | "declined"
+  | "failed"
+  | "cancelled";
+
+/** Who must do something for a migration to move on. */
+export type MigrationActor = "customer_admin" | "technical_account_manager" | "partner_cloud" | "operator";
+
+/** The partner's reseller invitation to the tenant's administrator, as mailed and followed up. */
+export type MigrationInvitation = {
+  to: string;
+  firstSentAt: string;
+  lastSentAt: string;
+  sends: number;
+  remindersSent: number;
+  nextReminderAt: string | null;
+  expiresAt: string;
+  declinedAt: string | null;
+  declineReason: string | null;
+  acceptedAt: string | null;
+  resellerLink: string;
+  gdapApprovalUrl: string | null;
+  /** True when the requester may send it again (not accepted; also after expiry or decline: that re-opens it). */
+  canResend: boolean;
+};
+
+export type MigrationGdap = {
+  relationshipId: string;
+  displayName: string;
+  status: string;
+  roleNames: string[];
+  duration: string;
+};
+
+export type SubscriptionOffer = "AzurePlan" | "PayAsYouGo" | "EnterpriseAgreement" | "MSDN" | "Other";
+
+export type MigrationSubscription = {
+  subscriptionId: string;
+  displayName: string;
+  offer: SubscriptionOffer;
+  disposition: "under_management" | "transfer" | "move" | "other_partner";
+  state: "waiting" | "blocked" | "under_management";
+  /** What happens to it, in a sentence for the customer. */
+  note: string;
+  targetSubscriptionId: string | null;
+  taskId: string | null;
+};
+
+export type TechnicalTaskKind = "transfer_subscription" | "move_resources";
+export type TechnicalTaskState = "open" | "done" | "cancelled";
+
+/** Work the partner's technical account manager does by hand for a migration (a transfer, a resource move). */
+export type TechnicalTask = {
+  id: string;
+  orgId: string;
+  providerId: string;
+  runId: string;
+  subscriptionId: string;
+  subscriptionName: string;
+  kind: TechnicalTaskKind;
+  title: string;
+  instructions: string;
+  state: TechnicalTaskState;
+  completedBy: string | null;
+  completedAt: string | null;
+  note: string | null;
+  targetSubscriptionId: string | null;
+  createdAt: string;
+};
+
+/** A task as operators list them, with the names of its provider and organization. */
+export type TechnicalTaskItem = TechnicalTask & { providerName: string; orgName: string };
+
+/** Where the migration of an existing tenant stands, for the provider page. */
+export type MigrationView = {
+  phase: MigrationPhase;
+  /** Who must do something now. */
+  whoMustAct: MigrationActor | null;
+  /** A sentence: what the platform is waiting for, or why it stopped. */
+  summary: string;
+  primaryDomain: string;
+  adminEmail: string;
+  invitation: MigrationInvitation | null;
+  gdap: MigrationGdap | null;
+  subscriptions: MigrationSubscription[];
+  tasks: TechnicalTask[];
+};
+
+/** The invitation as its recipient sees it, without signing in. */
+export type PublicMigrationInvitation = {
+  partnerName: string;
+  organizationName: string;
+  primaryDomain: string;
+  to: string;
+  state: "open" | "accepted" | "declined" | "expired";
+  expiresAt: string;
+};
+
 export type OnboardingProgress = {
   runId: string;
   workflow: string;
@@ -287,6 +392,8 @@ export type OnboardingProgress = {
     attempts: number;
     completedAt: string | null;
   }[];
+  /** The tenant migration's own view, for a migrate-tenant run; null for other workflows. */
+  migration: MigrationView | null;
 };
 
 /** A workflow run as operators list it; `subject` names what it onboards (`type`, `id`, `orgId`). */

@@ -3,9 +3,11 @@ import { createApiClient } from "../api/api-client.ts";
 import { ApiError } from "../api/api-error.ts";
 import { createHttpClient } from "../api/http-client.ts";
 import type { Session, SetupStatus } from "../api/types.ts";
+import { matchPath } from "../routing/match-path.ts";
 import { navigate, usePathname } from "../routing/navigation.ts";
 import { Redirect } from "../routing/redirect.tsx";
 import { InvitePage } from "../screens/invite/invite-page.tsx";
+import { MigrationInvitationPage } from "../screens/migration-invitation/migration-invitation-page.tsx";
 import { SetupPage } from "../screens/setup/setup-page.tsx";
 import { SignInPage } from "../screens/sign-in/sign-in-page.tsx";
 import { SessionContext, type SessionState } from "../session/session-context.ts";
@@ -16,7 +18,10 @@ import { ApiContext } from "./api-context.ts";
 
 type Boot = { setup: SetupStatus; session: Session | null };
 
-/** The console: first-run setup, sign-in and invitations outside; the app shell once signed in. */
+/**
+ * The console: first-run setup, sign-in, invitations and the migration invitation's public page outside; the app
+ * shell once signed in.
+ */
 export function App() {
   const [boot, setBoot] = useState<Boot | null>(null);
   const [bootError, setBootError] = useState<unknown>(null);
@@ -89,9 +94,12 @@ export function App() {
   }
   if (!boot) return <div className="boot">Loading…</div>;
 
+  const migrationToken = matchPath("/migration-invitations/:token", path)?.["token"];
   let page;
   if (path === "/invite") {
     page = <InvitePage onSignedIn={signedIn} />;
+  } else if (migrationToken) {
+    page = <MigrationInvitationPage key={migrationToken} token={migrationToken} />;
   } else if (boot.setup.needsSetup) {
     page = path === "/setup" ? <SetupPage onSignedIn={signedIn} /> : <Redirect to="/setup" />;
   } else if (!sessionState) {

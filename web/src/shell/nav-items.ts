@@ -8,6 +8,7 @@ export function navItemsFor(p: Permissions, hasOrg: boolean): NavItem[] {
   if (hasOrg) items.push({ to: "/overview", label: "Overview" });
   if (p.isOperator) items.push({ to: "/organizations", label: "Organizations" });
   if (p.isOperator) items.push({ to: "/onboarding-runs", label: "Onboarding runs" });
+  if (p.isOperator) items.push({ to: "/technical-tasks", label: "Technical tasks" });
   if (p.canSeeCostCenters) items.push({ to: "/cost-centers", label: "Cost centers" });
   if (hasOrg) items.push({ to: "/workspaces", label: "Workspaces" });
   if (p.canManageBillingAccounts) items.push({ to: "/billing-accounts", label: "Billing accounts" });

@@ -16,6 +16,7 @@ import { OrganizationsPage } from "../screens/organizations/organizations-page.t
 import { OverviewPage } from "../screens/overview/overview-page.tsx";
 import { NewProviderPage } from "../screens/providers/new-provider-page.tsx";
 import { ProviderPage } from "../screens/providers/provider-page.tsx";
+import { TechnicalTasksPage } from "../screens/technical-tasks/technical-tasks-page.tsx";
 import { UsersPage } from "../screens/users/users-page.tsx";
 import { WorkspaceDetailPage } from "../screens/workspaces/workspace-detail-page.tsx";
 import { WorkspacesPage } from "../screens/workspaces/workspaces-page.tsx";
@@ -69,6 +70,7 @@ export function PageRoutes() {
     const id = run.runId;
     return guard(p.isOperator, () => <OnboardingRunPage key={id} runId={id} />, false);
   }
+  if (path === "/technical-tasks") return guard(p.isOperator, () => <TechnicalTasksPage />, false);
   if (path === "/cost-centers") return guard(p.canSeeCostCenters, () => <CostCentersPage />);
   if (path === "/workspaces") return guard(true, () => <WorkspacesPage />);
   const newProvider = matchPath("/workspaces/:workspaceId/providers/new", path);

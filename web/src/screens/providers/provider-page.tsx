@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import type { ProviderEvent, Provider } from "../../api/types.ts";
+import type { MigrationView, ProviderEvent, Provider } from "../../api/types.ts";
 import { useApi } from "../../app/api-context.ts";
 import { Link } from "../../routing/link.tsx";
 import { useScope } from "../../scope/scope-context.ts";
@@ -13,9 +13,10 @@ import { PageHeader } from "../../ui/page-header.tsx";
 import { unlessForbidden } from "../../ui/unless-forbidden.ts";
 import { useLoad } from "../../ui/use-load.ts";
 import { useSubmit } from "../../ui/use-submit.ts";
+import { MigrationPanel } from "./migration-panel.tsx";
 import { OnboardingStepper } from "./onboarding-stepper.tsx";
 import { RenameProviderDialog, ShutdownRequestDialog } from "./provider-dialogs.tsx";
-import { optionShortLabel } from "./provider-labels.ts";
+import { optionShortLabel, terminalRunStates } from "./provider-labels.ts";
 import { ProviderStateBadge } from "./provider-state-badge.tsx";
 import { useOnboardingProgress } from "./use-onboarding-progress.ts";
 
@@ -118,6 +119,14 @@ export function ProviderPage({ workspaceId, providerId }: { workspaceId: string;
     hasRun && deletionNotice === null,
     () => void refresh(),
   );
+
+  const resent = (view: MigrationView) => {
+    const ended = onboarding.progress !== null && terminalRunStates.has(onboarding.progress.state);
+    onboarding.showMigration(view);
+    setLogVersion((v) => v + 1);
+    // Sending an expired or declined invitation again revives the run: follow it live again.
+    if (ended) onboarding.restart();
+  };
 
   const state = provider?.state;
   const reloadProvider = loaded.reload;
@@ -227,6 +236,14 @@ export function ProviderPage({ workspaceId, providerId }: { workspaceId: string;
         <div className="alert alert-error" role="alert" data-testid="failure-reason">
           {provider.failureReason}
         </div>
+      ) : null}
+      {onboarding.progress?.migration ? (
+        <MigrationPanel
+          migration={onboarding.progress.migration}
+          providerId={provider.id}
+          mayResend={access.optimized && !deleting}
+          onResent={resent}
+        />
       ) : null}
       {hasRun ? (
         <section className="card" aria-labelledby="onboarding-heading" data-testid="onboarding">

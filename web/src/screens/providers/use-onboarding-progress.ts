@@ -1,6 +1,6 @@
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError } from "../../api/api-error.ts";
-import type { OnboardingProgress } from "../../api/types.ts";
+import type { MigrationView, OnboardingProgress } from "../../api/types.ts";
 import { useApi } from "../../app/api-context.ts";
 import { terminalRunStates } from "./provider-labels.ts";
 
@@ -11,33 +11,51 @@ export type OnboardingView = {
   live: boolean;
 };
 
+export type OnboardingFollower = OnboardingView & {
+  /** Reads the run again and listens anew: for a run an action revived after it had ended. */
+  restart: () => void;
+  /** Shows a migration view an action answered with, until the next progress replaces it. */
+  showMigration: (migration: MigrationView) => void;
+};
+
 const POLL_MS = 3000;
 
 function progressFrom(data: string): OnboardingProgress | null {
   try {
     const value = JSON.parse(data) as Partial<OnboardingProgress> | null;
     return value && typeof value.state === "string" && Array.isArray(value.steps)
-      ? (value as OnboardingProgress)
+      ? ({ ...value, migration: value.migration ?? null } as OnboardingProgress)
       : null;
   } catch {
     return null;
   }
 }
 
+/** Progress from a server that does not send `migration` yet reads as having none. */
+function withMigration(progress: OnboardingProgress): OnboardingProgress {
+  return { ...progress, migration: progress.migration ?? null };
+}
+
 /**
  * Follows a provider's onboarding run: reads it once, then listens to its progress stream (server-sent events)
  * until the run ends. If the stream cannot be opened the progress is read every few seconds instead.
- * `onChange` is called with each new progress, so the page can refresh the provider's state.
+ * `onChange` is called with each new progress, so the page can refresh the provider's state. The stream also pushes
+ * when only a migration's view changes (a reminder sent, a task done), so the migration panel follows it too.
  */
 export function useOnboardingProgress(
   providerId: string,
   enabled: boolean,
   onChange: (progress: OnboardingProgress) => void,
-): OnboardingView {
+): OnboardingFollower {
   const api = useApi();
   const [view, setView] = useState<OnboardingView>({ progress: null, error: null, live: false });
+  const [generation, setGeneration] = useState(0);
   const changed = useRef(onChange);
   changed.current = onChange;
+  const restart = useCallback(() => setGeneration((g) => g + 1), []);
+  const showMigration = useCallback((migration: MigrationView) => {
+    setView((v) => (v.progress ? { ...v, progress: { ...v.progress, migration } } : v));
+  }, []);
 
   useEffect(() => {
     if (!enabled) return;
@@ -54,7 +72,7 @@ export function useOnboardingProgress(
     const poll = async () => {
       if (stopped) return;
       try {
-        const progress = await api.providers.onboarding(providerId);
+        const progress = withMigration(await api.providers.onboarding(providerId));
         show(progress, false);
         if (terminalRunStates.has(progress.state)) return;
       } catch (e) {
@@ -85,7 +103,7 @@ export function useOnboardingProgress(
 
     const start = async () => {
       try {
-        const progress = await api.providers.onboarding(providerId);
+        const progress = withMigration(await api.providers.onboarding(providerId));
         show(progress, false);
         if (!terminalRunStates.has(progress.state)) listen();
       } catch (e) {
@@ -102,7 +120,7 @@ export function useOnboardingProgress(
       source?.close();
       window.clearTimeout(timer);
     };
-  }, [api, providerId, enabled]);
+  }, [api, providerId, enabled, generation]);
 
-  return view;
+  return { ...view, restart, showMigration };
 }

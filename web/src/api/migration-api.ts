@@ -1,0 +1,18 @@
+import type { HttpClient } from "./http-client.ts";
+import type { MigrationView, PublicMigrationInvitation } from "./types.ts";
+
+const invitation = (token: string) => `/migration-invitations/${encodeURIComponent(token)}`;
+
+/** The migration of an existing tenant: the requester's follow-up, and the invitation's public page. */
+export function migrationApi(http: HttpClient) {
+  return {
+    /** Mails the partner's invitation again; after expiry or a decline this re-opens it and the run waits again. */
+    resendInvitation: (providerId: string) =>
+      http.post<MigrationView>(`/providers/${encodeURIComponent(providerId)}/migration/invitation/resend`),
+    /** What the invitation link in the e-mail shows, without a session. */
+    publicInvitation: (token: string) => http.get<PublicMigrationInvitation>(invitation(token)),
+    /** The tenant's administrator declines the partner, with an optional reason the requester reads. */
+    declineInvitation: (token: string, reason: string) =>
+      http.post<PublicMigrationInvitation>(`${invitation(token)}/decline`, reason ? { reason } : {}),
+  };
+}

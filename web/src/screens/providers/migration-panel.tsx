@@ -1,0 +1,188 @@
+import { useState } from "react";
+import type { MigrationGdap, MigrationInvitation, MigrationView } from "../../api/types.ts";
+import { useApi } from "../../app/api-context.ts";
+import { CopyButton } from "../../ui/copy-button.tsx";
+import { FormError } from "../../ui/form-error.tsx";
+import { formatDateTime } from "../../ui/format-time.ts";
+import { useSubmit } from "../../ui/use-submit.ts";
+import {
+  actorLabel,
+  durationText,
+  migrationHeadline,
+  migrationPhaseBadge,
+  migrationPhaseLabel,
+} from "./migration-labels.ts";
+import { MigrationSubscriptions, MigrationTasks } from "./migration-subscriptions.tsx";
+
+type ResendProps = {
+  providerId: string;
+  /** Organization and cost-center admins of the provider may send the invitation again. */
+  mayResend: boolean;
+  /** The view the server answered after sending it again. */
+  onResent: (view: MigrationView) => void;
+};
+
+function InvitationLink({ label, href, testId }: { label: string; href: string; testId: string }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd className="migration-link">
+        <a href={href} target="_blank" rel="noreferrer" data-testid={testId}>
+          {href}
+        </a>{" "}
+        <CopyButton text={href} label="Copy link" />
+      </dd>
+    </>
+  );
+}
+
+function InvitationCard({
+  invitation,
+  primaryDomain,
+  providerId,
+  mayResend,
+  onResent,
+}: ResendProps & { invitation: MigrationInvitation; primaryDomain: string }) {
+  const api = useApi();
+  const [notice, setNotice] = useState<string | null>(null);
+  const resend = useSubmit(async () => {
+    setNotice(null);
+    const view = await api.migration.resendInvitation(providerId);
+    setNotice(`The invitation was sent again to ${view.invitation?.to ?? invitation.to}.`);
+    onResent(view);
+  });
+  const i = invitation;
+  return (
+    <section aria-labelledby="migration-invitation-heading" data-testid="migration-invitation">
+      <div className="card-header">
+        <h3 id="migration-invitation-heading">The partner&apos;s invitation</h3>
+        {i.canResend && mayResend ? (
+          <button
+            type="button"
+            className="btn"
+            disabled={resend.submitting}
+            onClick={() => void resend.run()}
+          >
+            {resend.submitting ? "Sending…" : "Send again"}
+          </button>
+        ) : null}
+      </div>
+      <FormError message={resend.formError} />
+      {notice ? (
+        <div className="alert alert-success" role="status" data-testid="resend-notice">
+          {notice}
+        </div>
+      ) : null}
+      <dl className="details">
+        <dt>To</dt>
+        <dd data-testid="invitation-to">{i.to}</dd>
+        <dt>Sent</dt>
+        <dd>
+          {formatDateTime(i.firstSentAt)}
+          {i.sends > 1 ? (
+            <span className="muted">
+              {" "}
+              · sent {i.sends} times, last {formatDateTime(i.lastSentAt)}
+            </span>
+          ) : null}
+        </dd>
+        <dt>Reminders</dt>
+        <dd data-testid="invitation-reminders">
+          {i.remindersSent === 0 ? "None yet" : i.remindersSent === 1 ? "1 sent" : `${i.remindersSent} sent`}
+          {i.nextReminderAt ? (
+            <span className="muted"> · next {formatDateTime(i.nextReminderAt)}</span>
+          ) : null}
+        </dd>
+        <dt>Expires</dt>
+        <dd data-testid="invitation-expires">{formatDateTime(i.expiresAt)}</dd>
+        {i.acceptedAt ? (
+          <>
+            <dt>Accepted</dt>
+            <dd data-testid="invitation-accepted">{formatDateTime(i.acceptedAt)}</dd>
+          </>
+        ) : null}
+        {i.declinedAt ? (
+          <>
+            <dt>Declined</dt>
+            <dd data-testid="invitation-declined">
+              {formatDateTime(i.declinedAt)}
+              {i.declineReason ? <> · “{i.declineReason}”</> : null}
+            </dd>
+          </>
+        ) : null}
+        <InvitationLink label="Accept as reseller" href={i.resellerLink} testId="reseller-link" />
+        {i.gdapApprovalUrl ? (
+          <InvitationLink label="Approve admin access" href={i.gdapApprovalUrl} testId="gdap-approval-link" />
+        ) : null}
+      </dl>
+      <p className="field-hint">
+        Only a Global Administrator of the {primaryDomain} directory can accept. Forward these links if the
+        e-mail went to someone else.
+      </p>
+    </section>
+  );
+}
+
+function GdapDetails({ gdap }: { gdap: MigrationGdap }) {
+  return (
+    <section aria-labelledby="migration-gdap-heading" data-testid="migration-gdap">
+      <h3 id="migration-gdap-heading">Administrative access (GDAP)</h3>
+      <dl className="details">
+        <dt>Relationship</dt>
+        <dd>
+          {gdap.displayName} <code className="muted">{gdap.relationshipId}</code>
+        </dd>
+        <dt>Status</dt>
+        <dd data-testid="gdap-status">{gdap.status}</dd>
+        <dt>Roles</dt>
+        <dd>{gdap.roleNames.join(", ")}</dd>
+        <dt>Duration</dt>
+        <dd>{durationText(gdap.duration)}</dd>
+      </dl>
+    </section>
+  );
+}
+
+/**
+ * The migration of an existing tenant as its requester follows it: the phase and who must act in a live line, the
+ * partner's invitation (sent again from here), the admin relationship, each subscription's fate and the technical
+ * account manager's tasks.
+ */
+export function MigrationPanel({ migration, ...resend }: ResendProps & { migration: MigrationView }) {
+  const m = migration;
+  return (
+    <section
+      className="card migration"
+      aria-labelledby="migration-heading"
+      data-testid="migration"
+      data-phase={m.phase}
+    >
+      <h2 id="migration-heading">Moving {m.primaryDomain} to the partner</h2>
+      <div role="status" aria-live="polite" data-testid="migration-status">
+        <p className="onboarding-summary">
+          <span className={migrationPhaseBadge[m.phase]} data-testid="migration-phase" data-phase={m.phase}>
+            {migrationPhaseLabel[m.phase]}
+          </span>{" "}
+          <strong data-testid="migration-headline">{migrationHeadline(m)}</strong>
+        </p>
+        <p data-testid="migration-summary">{m.summary}</p>
+        <p data-testid="migration-actor">
+          {m.whoMustAct ? (
+            <>
+              Who acts now: <strong>{actorLabel[m.whoMustAct]}</strong>
+              {m.whoMustAct === "customer_admin" ? ` (${m.invitation?.to ?? m.adminEmail})` : ""}
+            </>
+          ) : (
+            <span className="muted">Nobody needs to act.</span>
+          )}
+        </p>
+      </div>
+      {m.invitation ? (
+        <InvitationCard invitation={m.invitation} primaryDomain={m.primaryDomain} {...resend} />
+      ) : null}
+      {m.gdap ? <GdapDetails gdap={m.gdap} /> : null}
+      <MigrationSubscriptions subscriptions={m.subscriptions} />
+      <MigrationTasks tasks={m.tasks} />
+    </section>
+  );
+}
