@@ -391,4 +391,51 @@ void describe("the Partner Center adapter against the emulator", () => {
     }
     assert.ok(billed >= unbilled.length, `${billed} billed rows`);
   });
+
+  void test("the webhook registration is read, registered with POST, replaced with PUT, and a bad one is refused as our error", async () => {
+    assert.equal(await value(pc.webhookRegistration()), null, "none before the first registration");
+    const events = ["reseller-relationship-accepted-by-customer"];
+    const before = sent.length;
+    const first = await value(pc.registerWebhook({ url: "https://hooks.example/pc/one", events }));
+    assert.deepEqual(first, { url: "https://hooks.example/pc/one", events });
+    assert.deepEqual(await value(pc.webhookRegistration()), first);
+    const second = await value(
+      pc.registerWebhook({ url: "https://hooks.example/pc/two", events: [...events, "test-created"] }),
+    );
+    assert.deepEqual(second, { url: "https://hooks.example/pc/two", events: [...events, "test-created"] });
+    assert.deepEqual(await value(pc.webhookRegistration()), second);
+    assert.deepEqual(
+      sent
+        .slice(before)
+        .filter((s) => s.url.includes("/webhooks/v1/registration") && s.method !== "GET")
+        .map((s) => [s.method, s.status]),
+      [
+        ["POST", 200],
+        ["PUT", 200],
+      ],
+    );
+
+    const refused = await failure(pc.registerWebhook({ url: "not a url", events }));
+    assert.equal(refused?.code, "partner_center_rejected");
+    assert.equal(refused?.retryable, false);
+    assert.match(refused?.details.description ?? "", /WebhookUrl/);
+    assert.deepEqual(await value(pc.webhookRegistration()), second, "a refused registration changes nothing");
+  });
+
+  void test("two processes registering at once both succeed: the one that finds the URL taken replaces it", async () => {
+    const token = await emulatorClient(emu).token(seed, "https://api.partnercenter.microsoft.com/.default");
+    const removed = await emulatorClient(emu).request("DELETE", "/webhooks/v1/registration", {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(removed.status, 204);
+    const events = ["reseller-relationship-accepted-by-customer"];
+    const urls = ["https://hooks.example/pc/a", "https://hooks.example/pc/b"];
+    const answers = await Promise.all(urls.map((url) => value(pc.registerWebhook({ url, events }))));
+    assert.deepEqual(
+      answers.map((a) => a.url),
+      urls,
+    );
+    const standing = await value(pc.webhookRegistration());
+    assert.ok(standing && urls.includes(standing.url), JSON.stringify(standing));
+  });
 });

@@ -19,6 +19,7 @@ export type {
   PartnerCenterErrorCode,
   PostalAddress,
   UsageLineItem,
+  WebhookRegistration,
   WriteOptions,
 } from "./port.ts";
 export {
@@ -29,3 +30,8 @@ export {
 } from "./partner-center.ts";
 export type { RateLimit } from "./rate-limiter.ts";
 export { parseJsonExact } from "./exact-json.ts";
+export {
+  createWebhookCertificates,
+  type WebhookCertificateError,
+  type WebhookCertificates,
+} from "./webhook-certificates.ts";

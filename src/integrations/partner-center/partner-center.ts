@@ -11,6 +11,7 @@ import type {
   PartnerCenter,
   PartnerCenterError,
   UsageLineItem,
+  WebhookRegistration,
 } from "./port.ts";
 import { createRateLimiter, type RateLimit } from "./rate-limiter.ts";
 import {
@@ -28,11 +29,14 @@ import {
   RelationshipRequestShape,
   SubscriptionShape,
   UsageLineItemShape,
+  WebhookRegistrationShape,
 } from "./wire.ts";
 import { z } from "zod";
 
 /** The Azure plan's product and SKU (B7.1); the availability differs by market and is read each time. */
 const AZURE_PLAN = { productId: "DZH318Z0BPS6", skuId: "0001" };
+/** Partner Center's webhook registration, one per partner (B8.2); outside the /v1 resources' rate limits. */
+const WEBHOOK_REGISTRATION = "/webhooks/v1/registration";
 /** Partner Center's largest page of reconciliation line items (B9.1). */
 const USAGE_PAGE_SIZE = 2000;
 
@@ -211,6 +215,44 @@ export function createPartnerCenter(deps: PartnerCenterDeps): PartnerCenter {
       .sort((a, b) => b.versionRank - a.versionRank)[0];
     if (!newest) throw new Error("Partner Center listed no Microsoft Customer Agreement template.");
     return ok({ templateId: newest.templateId, agreementLink: newest.agreementLink });
+  }
+
+  async function webhookRegistration(): Promise<Result<WebhookRegistration | null, PartnerCenterError>> {
+    const found = await call(
+      { method: "GET", path: WEBHOOK_REGISTRATION, auth: "app" },
+      WebhookRegistrationShape,
+    );
+    if (!found.ok) return found.error.code === "not_found" ? ok(null) : found;
+    const url = found.value?.WebhookUrl;
+    return ok(url ? { url, events: found.value?.WebhookEvents ?? [] } : null);
+  }
+
+  async function registerWebhook(
+    registration: WebhookRegistration,
+  ): Promise<Result<WebhookRegistration, PartnerCenterError>> {
+    const current = await webhookRegistration();
+    if (!current.ok) return current;
+    const send = (method: "POST" | "PUT") =>
+      call(
+        {
+          method,
+          path: WEBHOOK_REGISTRATION,
+          auth: "app",
+          json: { WebhookUrl: registration.url, WebhookEvents: [...registration.events] },
+        },
+        WebhookRegistrationShape,
+      );
+    // POST registers, PUT replaces (B8.2). Another process may have registered or removed it since the read:
+    // Partner Center then refuses POST with 409 and PUT with 404, and the other method is right.
+    const first = current.value ? "PUT" : "POST";
+    let answer = await send(first);
+    if (!answer.ok && answer.error.details.status === (first === "POST" ? 409 : 404))
+      answer = await send(first === "POST" ? "PUT" : "POST");
+    if (!answer.ok) return answer;
+    return ok({
+      url: answer.value?.WebhookUrl ?? registration.url,
+      events: answer.value?.WebhookEvents ?? registration.events,
+    });
   }
 
   async function setStatus(customerId: string, subscriptionId: string, status: "suspended" | "active") {
@@ -563,5 +605,8 @@ export function createPartnerCenter(deps: PartnerCenterDeps): PartnerCenter {
           )
         : found;
     },
+
+    webhookRegistration,
+    registerWebhook,
   };
 }

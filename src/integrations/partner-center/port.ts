@@ -161,6 +161,16 @@ export type PartnerCenterErrorCode =
   | "partner_center_throttled"
   | "partner_center_unavailable";
 
+/**
+ * The partner's webhook registration (B8.2): Partner Center keeps one per partner, a URL and the events it POSTs
+ * there.
+ */
+export type WebhookRegistration = {
+  readonly url: string;
+  /** Partner Center's event names, e.g. "reseller-relationship-accepted-by-customer". */
+  readonly events: readonly string[];
+};
+
 /** A failure of a Partner Center call in our words, keeping Microsoft's code and the ids support asks for. */
 export type PartnerCenterError = AppError & {
   readonly code: PartnerCenterErrorCode;
@@ -238,4 +248,11 @@ export type PartnerCenter = {
   billedUsage(invoiceId: string, query: { currency: string }): AsyncIterable<UsageLineItem>;
   /** The partner's invoices (App+User), every page. */
   invoices(): Answer<Invoice[]>;
+  /** The partner's webhook registration, or null when there is none. */
+  webhookRegistration(): Answer<WebhookRegistration | null>;
+  /**
+   * Makes `registration` the partner's webhook registration: registered (POST) when there is none, replaced (PUT)
+   * when there is one, whatever URL it named.
+   */
+  registerWebhook(registration: WebhookRegistration): Answer<WebhookRegistration>;
 };

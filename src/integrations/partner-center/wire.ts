@@ -129,3 +129,15 @@ export const UsageLineItemShape = z.object({
   rateOfPartnerEarnedCredit: Decimal.default("0"),
   invoiceNumber: z.string().default(""),
 });
+
+/**
+ * `{base}/webhooks/v1/registration` (B8.2). Microsoft's own example of a GET omits SubscriberId; a partner without a
+ * registration may be answered with no URL at all.
+ */
+export const WebhookRegistrationShape = z
+  .object({
+    SubscriberId: z.string().optional(),
+    WebhookUrl: z.string().optional(),
+    WebhookEvents: z.array(z.string()).default([]),
+  })
+  .nullish();
