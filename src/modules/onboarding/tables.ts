@@ -136,6 +136,8 @@ export const migrationInvitations = pgTable(
     resellerLink: text("reseller_link").notNull(),
     gdapRelationshipId: text("gdap_relationship_id"),
     gdapApprovalUrl: text("gdap_approval_url"),
+    /** The GDAP relationship's status as last read from Microsoft Graph. */
+    gdapStatus: text("gdap_status"),
     sends: integer("sends").notNull(),
     firstSentAt: ts("first_sent_at").notNull(),
     lastSentAt: ts("last_sent_at").notNull(),

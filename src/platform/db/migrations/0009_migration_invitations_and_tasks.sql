@@ -9,6 +9,7 @@ CREATE TABLE "migration_invitations" (
 	"reseller_link" text NOT NULL,
 	"gdap_relationship_id" text,
 	"gdap_approval_url" text,
+	"gdap_status" text,
 	"sends" integer NOT NULL,
 	"first_sent_at" timestamp with time zone NOT NULL,
 	"last_sent_at" timestamp with time zone NOT NULL,
