@@ -903,4 +903,13 @@ export const matrix: Record<string, Row> = {
     request: () => ({ method: "DELETE", url: "/api/v1/partner/microsoft-connection" }),
     expect: rule("DELETE", ["operator"], { otherOrgAdmin: "forbidden" }),
   },
+  // Partner Center's deliveries: authenticated by their signature alone, so an unsigned one is refused to everyone.
+  receivePartnerCenterEvent: {
+    request: () => ({
+      method: "POST",
+      url: "/api/v1/partner-center/events",
+      body: { EventName: "test-created", ResourceUri: "https://api.partnercenter.microsoft.com/x" },
+    }),
+    expect: all("unauth"),
+  },
 };

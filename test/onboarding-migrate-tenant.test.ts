@@ -18,7 +18,27 @@ type Provider = {
   onboardingRunId: string | null;
   azure: { tenantId: string | null; subscriptionId: string | null; subscriptionName: string | null };
 };
-type Progress = { state: string; currentStep: string | null; waitingFor: string | null };
+type Task = { id: string; kind: string; state: string; subscriptionId: string; completedBy: string | null };
+type Migration = {
+  phase: string;
+  whoMustAct: string | null;
+  summary: string;
+  invitation: { sends: number; canResend: boolean; gdapApprovalUrl: string | null } | null;
+  gdap: { status: string } | null;
+  subscriptions: {
+    subscriptionId: string;
+    disposition: string;
+    state: string;
+    targetSubscriptionId: string | null;
+  }[];
+  tasks: Task[];
+};
+type Progress = {
+  state: string;
+  currentStep: string | null;
+  waitingFor: string | null;
+  migration: Migration | null;
+};
 type Tenant = {
   tenantId: string;
   domain: string;
@@ -65,7 +85,7 @@ for (const backend of backends()) {
           scenario: "existing-tenant",
           domainPrefix: "fabrikamold",
           subscriptions: [
-            { displayName: "Fabrikam Dev", offer: "PayAsYouGo" },
+            { displayName: "Fabrikam Legacy", offer: "EnterpriseAgreement" },
             { displayName: "Fabrikam Production", offer: "PayAsYouGo" },
           ],
         },
@@ -91,12 +111,21 @@ for (const backend of backends()) {
       ).json() as Progress;
       assert.equal(progress.currentStep, "await-acceptance");
       assert.match(progress.waitingFor ?? "", /it@fabrikam\.example/);
+      assert.equal(progress.migration?.phase, "invitation_sent");
+      assert.equal(progress.migration?.whoMustAct, "customer_admin");
+      assert.equal(
+        progress.migration?.gdap?.status,
+        "approvalPending",
+        "the GDAP request waits for approval",
+      );
       await deliverMail();
       await turns(3);
       await deliverMail();
       const invitations = sent.filter((m) => m.to.includes("it@fabrikam.example"));
       assert.equal(invitations.length, 1, "one invitation, however often the run looks for the acceptance");
       assert.match(invitations[0]?.text ?? "", /partner-invitation\?invType=ResellerRelationship/);
+      assert.match(invitations[0]?.text ?? "", /granularAdminRelationships\//, "the GDAP approval link");
+      assert.match(invitations[0]?.text ?? "", /\/migration-invitations\/[\w-]{43}/, "the link to decline");
       assert.equal(
         emu.state.partnersOf(tenant.tenantId).length,
         0,
@@ -111,18 +140,80 @@ for (const backend of backends()) {
       const form = browser.form(page, "Accept");
       const accepted = await browser.post(form.action, { ...form.fields, agree: "yes", decision: "accept" });
       assert.match(accepted.text, /You accepted the invitation/);
+      await turns(4);
+      const taking = (
+        await h.request(admin, "GET", `/api/v1/providers/${provider.id}/onboarding`)
+      ).json() as Progress;
+      assert.equal(taking.currentStep, "await-subscriptions", JSON.stringify(taking));
+      assert.equal(taking.migration?.phase, "subscriptions_transferring");
+      assert.equal(taking.migration?.whoMustAct, "technical_account_manager");
+      const dispositions = Object.fromEntries(
+        (taking.migration?.subscriptions ?? []).map((s) => [s.subscriptionId, s.disposition]),
+      );
+      const production = tenant.subscriptions.find((s) => s.displayName === "Fabrikam Production");
+      const legacy = tenant.subscriptions.find((s) => s.displayName === "Fabrikam Legacy");
+      assert.equal(
+        dispositions[production?.subscriptionId ?? ""],
+        "transfer",
+        "pay-as-you-go transfers whole",
+      );
+      assert.equal(dispositions[legacy?.subscriptionId ?? ""], "move", "an Enterprise Agreement moves");
+      assert.deepEqual(taking.migration?.tasks.map((t) => t.kind).sort(), [
+        "move_resources",
+        "transfer_subscription",
+      ]);
+
+      // Microsoft completes the pay-as-you-go billing transfer: Partner Cloud sees it in Azure and closes the task.
+      const emuClient = emulatorClient(emu);
+      await emuClient.request(
+        "POST",
+        `/_emulator/subscriptions/${production?.subscriptionId ?? ""}/billing-transfer`,
+        {
+          json: { partnerTenantId: seed.tenantId },
+        },
+      );
+      // The technical account manager moves Legacy's resources into a new subscription under the partner.
+      const moved = (
+        await emuClient.request("POST", `/_emulator/tenants/${tenant.tenantId}/subscriptions`, {
+          json: { displayName: "Fabrikam Legacy (CSP)", offer: "AzurePlan", partnerTenantId: seed.tenantId },
+        })
+      ).body as unknown as { subscriptionId: string };
+      const operator = await h.sessionFor(w.ids.operator);
+      const open = (await h.request(operator, "GET", "/api/v1/technical-tasks")).json() as { items: Task[] };
+      const move = open.items.find((t) => t.kind === "move_resources");
+      assert.ok(move, JSON.stringify(open));
+      const missing = await h.request(operator, "POST", `/api/v1/technical-tasks/${move.id}/complete`, {});
+      assert.equal(missing.status, 400, missing.body);
+      assert.match(missing.body, /targetSubscriptionId/);
+      const completed = await h.request(operator, "POST", `/api/v1/technical-tasks/${move.id}/complete`, {
+        note: "Resources moved on a call with Fabrikam's IT.",
+        targetSubscriptionId: moved.subscriptionId,
+      });
+      assert.equal(completed.status, 200, completed.body);
       await driveRuns(h);
       const done = (await h.request(admin, "GET", `/api/v1/providers/${provider.id}`)).json() as Provider;
-      assert.equal(done.state, "ready", JSON.stringify(done));
-      assert.equal(done.azure.tenantId, tenant.tenantId);
-      const production = tenant.subscriptions.find((s) => s.displayName === "Fabrikam Production");
       assert.equal(
         done.azure.subscriptionId,
         production?.subscriptionId,
         "the subscription named like the provider",
       );
-      const scope = `/subscriptions/${done.azure.subscriptionId ?? ""}`;
-      assert.ok(emu.state.policyAssignment(scope, ALLOWED_SERVICES_ASSIGNMENT), "the allowed services apply");
+      for (const managed of [production?.subscriptionId ?? "", moved.subscriptionId]) {
+        const scope = `/subscriptions/${managed}`;
+        assert.ok(
+          emu.state.policyAssignment(scope, ALLOWED_SERVICES_ASSIGNMENT),
+          `the allowed services on ${managed}`,
+        );
+      }
+      const finished = (
+        await h.request(admin, "GET", `/api/v1/providers/${provider.id}/onboarding`)
+      ).json() as Progress;
+      assert.equal(finished.migration?.phase, "ready");
+      assert.ok(finished.migration?.tasks.every((t) => t.state === "done"));
+      assert.equal(
+        finished.migration?.tasks.find((t) => t.kind === "transfer_subscription")?.completedBy,
+        "partner-cloud",
+        "the transfer task closed itself once Azure showed the subscription under the partner",
+      );
       const customer = (
         await h.request(admin, "GET", `/api/v1/organizations/${w.orgA.id}/azure-customer`)
       ).json() as {
@@ -136,9 +227,19 @@ for (const backend of backends()) {
       const audit = (
         await h.request(admin, "GET", `/api/v1/organizations/${w.orgA.id}/audit-events?limit=200`)
       ).json() as { items: { action: string; targetId: string }[] };
-      assert.ok(
-        audit.items.some((a) => a.action === "onboarding.run_succeeded" && a.targetId === provider.id),
-      );
+      const actions = audit.items.filter((a) => a.targetId === provider.id).map((a) => a.action);
+      for (const action of [
+        "migration.invitation_sent",
+        "migration.accepted",
+        "migration.subscriptions_planned",
+        "migration.subscription_under_management",
+        "migration.task_completed",
+        "onboarding.run_succeeded",
+      ])
+        assert.ok(
+          actions.includes(action),
+          `${action} in the organization's audit trail: ${actions.join(", ")}`,
+        );
     });
 
     void test("a second migration in the same organization is refused: it has its Azure customer", async () => {

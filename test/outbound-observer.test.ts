@@ -29,6 +29,7 @@ void describe("the outbound observer, against the emulator", () => {
         graphUrl: emu.baseUrl,
         armUrl: emu.baseUrl,
         partnerCloudUrl: emu.baseUrl,
+        adminCenterUrl: emu.baseUrl,
         ca: readFileSync(emu.caPath, "utf8"),
         partnerTenantId: seed.tenantId,
         clientId: seed.clientId,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import http from "node:http";
 import { after, before, describe, test } from "node:test";
 import type { Mailer, OutgoingMail } from "../src/integrations/mail/index.ts";
 import { createSecretBox } from "../src/platform/secrets.ts";
@@ -952,6 +953,64 @@ for (const backend of backends()) {
           targetId: ids.admin,
         }),
       );
+
+      // Partner Center's delivery: a genuine one, caught on its way and sent on under this drive's request id.
+      const caught: { body: string; headers: http.IncomingHttpHeaders }[] = [];
+      const catcher = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+          caught.push({ body: Buffer.concat(chunks).toString("utf8"), headers: req.headers });
+          res.writeHead(200).end();
+        });
+      });
+      await new Promise<void>((resolve) => catcher.listen(0, "127.0.0.1", resolve));
+      const catcherAddress = catcher.address();
+      const catcherPort = typeof catcherAddress === "object" && catcherAddress ? catcherAddress.port : 0;
+      const partnerCenter = h.modules.integrations?.partnerCenter;
+      assert.ok(partnerCenter, "the drive is connected to the emulator");
+      assert.ok(
+        (
+          await partnerCenter.registerWebhook({
+            url: `http://127.0.0.1:${catcherPort}/caught`,
+            events: ["test-created"],
+          })
+        ).ok,
+      );
+      const pcToken = await emulatorClient(connected.emu).token(
+        seed,
+        "https://api.partnercenter.microsoft.com/.default",
+      );
+      await emulatorClient(connected.emu).request("POST", "/webhooks/v1/registration/validationEvents", {
+        headers: { authorization: `Bearer ${pcToken}` },
+      });
+      for (let i = 0; i < 400 && caught.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      await new Promise<void>((resolve) => catcher.close(() => resolve()));
+      const delivery = caught[0];
+      assert.ok(delivery, "the emulator delivered its validation event");
+      h.clock.advance(1000);
+      const eventRequestId = `s9.receivePartnerCenterEvent.${++n}`;
+      const received = await h.request(anonymous, "POST", "/api/v1/partner-center/events", delivery.body, {
+        authorization: String(delivery.headers.authorization),
+        "x-ms-certificate-url": String(delivery.headers["x-ms-certificate-url"]),
+        "x-ms-signature-algorithm": String(delivery.headers["x-ms-signature-algorithm"]),
+        "x-request-id": eventRequestId,
+      });
+      assert.equal(received.status, 200, received.body);
+      steps.push({
+        operation: "receivePartnerCenterEvent",
+        requestId: eventRequestId,
+        at: h.clock.now(),
+        expected: {
+          action: "partner_center.event_received",
+          actorId: null,
+          actorKind: "system",
+          orgId: null,
+          costCenterId: null,
+          targetType: "partner_center_event",
+          targetId: null,
+        },
+      });
     });
     after(() => close());
 

@@ -75,6 +75,7 @@ export async function openBenchWorld(p: {
       graphUrl: emu.baseUrl,
       armUrl: emu.baseUrl,
       partnerCloudUrl: emu.baseUrl,
+      adminCenterUrl: emu.baseUrl,
       ca,
       partnerTenantId: seed.tenantId,
       clientId: seed.clientId,

@@ -20,7 +20,10 @@ import { mailboxRoutes } from "./routes/mailbox-routes.ts";
 import { meRoutes } from "./routes/me-routes.ts";
 import { microsoftConnectionRoutes } from "./routes/microsoft-connection-routes.ts";
 import { onboardingRoutes } from "./routes/onboarding-routes.ts";
+import { technicalTaskRoutes } from "./routes/technical-task-routes.ts";
+import { migrationInvitationRoutes } from "./routes/migration-invitation-routes.ts";
 import { organizationRoutes } from "./routes/organization-routes.ts";
+import { partnerCenterEventRoutes } from "./routes/partner-center-event-routes.ts";
 import { providerRoutes } from "./routes/provider-routes.ts";
 import { sessionRoutes } from "./routes/session-routes.ts";
 import { systemRoutes } from "./routes/system-routes.ts";
@@ -122,10 +125,13 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   termsRoutes(app, deps);
   providerRoutes(app, deps);
   onboardingRoutes(app, deps);
+  technicalTaskRoutes(app, deps);
+  migrationInvitationRoutes(app, deps);
   governanceRoutes(app, deps);
   webhookRoutes(app, deps);
   microsoftConnectionRoutes(app, deps);
   mailboxRoutes(app, deps);
+  await partnerCenterEventRoutes(app, deps);
 
   const webRoot = options.webRoot;
   const hasConsole = webRoot ? fs.existsSync(path.join(webRoot, "index.html")) : false;

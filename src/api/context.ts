@@ -14,6 +14,7 @@ import type { Identity, SessionInfo } from "../modules/identity/index.ts";
 import type { MicrosoftConnectionModule } from "../modules/microsoft-connection/index.ts";
 import type { Governance } from "../modules/governance/index.ts";
 import type { Onboarding } from "../modules/onboarding/index.ts";
+import type { PartnerCenterEvents } from "../modules/partner-center-events/index.ts";
 import type { Providers } from "../modules/providers/index.ts";
 import type { Caller, Tenancy } from "../modules/tenancy/index.ts";
 import type { Webhooks } from "../modules/webhooks/index.ts";
@@ -45,6 +46,7 @@ export type ApiDeps = {
   readonly governance: Governance;
   readonly webhooks: Webhooks;
   readonly microsoftConnection: MicrosoftConnectionModule;
+  readonly partnerCenterEvents: PartnerCenterEvents;
   /** Where the embedded mailbox keeps captured mail, when it is on. */
   readonly mailboxDir: string | null;
   readonly ready: () => Promise<boolean>;

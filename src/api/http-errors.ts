@@ -60,6 +60,11 @@ const statusOf: Record<string, number> = {
   azure_customer_not_found: 404,
   credentials_not_available: 409,
   run_not_actionable: 409,
+  invitation_not_open: 409,
+  invitation_link_unknown: 404,
+  task_not_open: 409,
+  target_subscription_required: 400,
+  target_subscription_invalid: 422,
   provider_deleting: 409,
   provider_credentials_not_applicable: 409,
   provider_tenant_not_found: 422,
@@ -84,6 +89,10 @@ const statusOf: Record<string, number> = {
   preset_in_use: 409,
   webhook_limit: 409,
   webhook_disabled: 409,
+  partner_center_event_unsigned: 401,
+  partner_center_event_certificate_refused: 401,
+  partner_center_event_signature_invalid: 401,
+  partner_center_certificate_unavailable: 503,
   internal: 500,
 };
 

@@ -44,6 +44,7 @@ const examples: Record<IdKind, string> = {
   webhookDelivery: "whd_…",
   azureCustomer: "azc_…",
   microsoftSignIn: "msi_…",
+  technicalTask: "tsk_…",
 };
 
 export const id = (kind: IdKind, field: string) =>

@@ -23,6 +23,7 @@ import { openEmulatorState, type EmulatorState } from "./state/emulator-state.ts
 import { openStore } from "./state/store.ts";
 import { clockRoutes, createClock, type EmulatorClock } from "./control/clock.ts";
 import { createScenarios, scenarioRoutes } from "./control/scenarios.ts";
+import { subscriptionControlRoutes } from "./control/subscription-control.ts";
 import { startMailCapture } from "./mail/mail-capture.ts";
 import { webhookRoutes } from "./webhooks/webhook-routes.ts";
 import { ensureTls } from "./tls/certificate-authority.ts";
@@ -139,6 +140,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   installFaults(app);
   clockRoutes(app, clock);
   scenarioRoutes(app, createScenarios(state, clock.now));
+  subscriptionControlRoutes(app, state);
   webhookRoutes(app, {
     store,
     state,

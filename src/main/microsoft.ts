@@ -18,7 +18,12 @@ import {
 } from "../integrations/entra/index.ts";
 import { createGraph, type Graph } from "../integrations/graph/index.ts";
 import { createHttpClient, type HttpClient, type HttpExchange } from "../integrations/http/index.ts";
-import { createPartnerCenter, type PartnerCenter } from "../integrations/partner-center/index.ts";
+import {
+  createPartnerCenter,
+  createWebhookCertificates,
+  type PartnerCenter,
+  type WebhookCertificates,
+} from "../integrations/partner-center/index.ts";
 import { createPartnerCloudClient, type PartnerCloud } from "../integrations/partner-cloud/index.ts";
 import type { Clock } from "../platform/clock.ts";
 import { ConfigError, type Config } from "../platform/config.ts";
@@ -32,6 +37,8 @@ export type MicrosoftEndpoints = {
   readonly graphUrl: string;
   readonly armUrl: string;
   readonly partnerCloudUrl: string;
+  /** Where a customer's administrator approves a GDAP request (Microsoft 365 admin center). */
+  readonly adminCenterUrl: string;
   readonly ca: string | undefined;
   readonly partnerTenantId: string;
   readonly clientId: string;
@@ -47,6 +54,10 @@ export type Integrations = {
   /** The partner administrator's interactive sign-in that gives the refresh token behind app+user tokens. */
   readonly partnerAdminSignIn: PartnerAdminSignIn;
   readonly partnerCenter: PartnerCenter;
+  /** Partner Center's base URL: its origin may serve the certificate its events are signed with. */
+  readonly partnerCenterUrl: string;
+  /** Downloads the certificate a Partner Center event delivery names. */
+  readonly webhookCertificates: WebhookCertificates;
   readonly graph: Graph;
   readonly partnerCloud: PartnerCloud;
   /** Azure Resource Manager acting in one customer's tenant as Partner Cloud's application. */
@@ -61,10 +72,13 @@ export type Integrations = {
   readonly subscriptionAliases: SubscriptionAliases;
   readonly partnerTenantId: string;
   readonly clientId: string;
+  readonly adminCenterUrl: string;
 };
 
 export type MicrosoftConnection = {
   readonly integrations: Integrations | null;
+  /** True when this process runs the emulator itself (the embedded world). */
+  readonly embedded: boolean;
   /** A line for the start-up banner: where Microsoft is, or why it is not connected. */
   readonly describe: string;
   close(): Promise<void>;
@@ -202,6 +216,7 @@ export async function connectMicrosoft(
       graphUrl: ms.graphUrl ?? "",
       armUrl: ms.armUrl ?? "",
       partnerCloudUrl: config.partnerCloud.url ?? "",
+      adminCenterUrl: ms.adminCenterUrl ?? "https://admin.microsoft.com",
       ca: ms.caFile ? fs.readFileSync(ms.caFile, "utf8") : undefined,
       partnerTenantId: ms.partnerTenantId,
       clientId: ms.clientId,
@@ -228,6 +243,7 @@ export async function connectMicrosoft(
       graphUrl: ms.graphUrl ?? base,
       armUrl: ms.armUrl ?? base,
       partnerCloudUrl: config.partnerCloud.url ?? base,
+      adminCenterUrl: ms.adminCenterUrl ?? base,
       ca: fs.readFileSync(ms.caFile ?? emulator.caPath, "utf8"),
       partnerTenantId: partner.tenantId,
       clientId: partner.clientId,
@@ -239,6 +255,7 @@ export async function connectMicrosoft(
   } else {
     return {
       integrations: null,
+      embedded: false,
       describe:
         "Microsoft: not connected (set MICROSOFT_LOGIN_URL, PARTNER_CENTER_URL, GRAPH_URL, ARM_URL, PARTNER_CLOUD_URL and the PARTNER_* keys)",
       close: () => Promise.resolve(),
@@ -255,6 +272,7 @@ export async function connectMicrosoft(
   const running = emulator;
   return {
     integrations,
+    embedded: running !== null,
     describe: running
       ? `Microsoft: the embedded emulator at ${running.baseUrl} (partner tenant ${endpoints.partnerTenantId}; mailbox ${running.baseUrl}/mailbox)\n` +
         `Partner cloud: emulated; its account administrator's sign-in is in ${path.join(config.dataDir, "emulator", PARTNER_CLOUD_ADMIN_FILE)}`
@@ -313,6 +331,7 @@ export function createIntegrations(
     return c;
   };
   const login = client("entra", endpoints.loginUrl);
+  const webhookCertificates = createWebhookCertificates({ ca: endpoints.ca });
   const tokens = createEntraTokenSource({
     http: login,
     partnerTenantId: endpoints.partnerTenantId,
@@ -337,6 +356,8 @@ export function createIntegrations(
       clock: deps.clock,
       ...retry("partner-center"),
     }),
+    partnerCenterUrl: endpoints.partnerCenterUrl,
+    webhookCertificates,
     graph: createGraph({
       http: client("graph", endpoints.graphUrl),
       tokens,
@@ -384,11 +405,13 @@ export function createIntegrations(
     }),
     partnerTenantId: endpoints.partnerTenantId,
     clientId: endpoints.clientId,
+    adminCenterUrl: endpoints.adminCenterUrl,
   };
   return {
     integrations,
     close() {
       for (const c of clients) c.close();
+      webhookCertificates.close();
     },
   };
 }

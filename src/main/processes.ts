@@ -8,6 +8,8 @@ import { systemClock } from "../platform/clock.ts";
 import { connectMicrosoft } from "./microsoft.ts";
 import { createRefreshTokenStore } from "../modules/microsoft-connection/index.ts";
 import { loadSecretBox, type SecretBox } from "../platform/secrets.ts";
+import { PARTNER_CENTER_EVENTS_PATH } from "../api/routes/partner-center-event-routes.ts";
+import { registerPartnerCenterEvents } from "./partner-center-events.ts";
 
 /** `embedded`: the all-in-one `pcloud start`, which runs the emulator in-process when Microsoft is not configured. */
 export type RunOptions = { http: boolean; worker: boolean; demo: boolean; embedded: boolean };
@@ -77,12 +79,22 @@ export async function run(
         `Database: ${database.kind === "pglite" ? `embedded PGlite in ${config.dataDir}` : "PostgreSQL"}\n\n`,
     );
     stops.push(() => app.close());
+    // Partner Center's events reach the server that registered for them; the embedded world registers its own URL.
+    const eventsUrl =
+      config.microsoft.partnerCenterEventsUrl ??
+      (microsoft.embedded ? `${config.publicUrl}${PARTNER_CENTER_EVENTS_PATH}` : undefined);
+    if (eventsUrl) {
+      const registering = registerPartnerCenterEvents(modules.partnerCenterEvents, eventsUrl, log);
+      stops.push(() => registering);
+    }
   }
   if (opts.worker) {
     const worker = startMailWorker({ notifications: modules.notifications, mailer: mail.mailer, log });
     stops.push(() => worker.stop());
     const onboarding = modules.onboarding.startWorker({ concurrency: 4 });
     stops.push(() => onboarding.stop());
+    const reminders = modules.onboarding.migrateTenant.startReminders({ intervalMs: 60_000 });
+    stops.push(() => reminders.stop());
     const webhooks = modules.webhooks.startWorker({ pollMs: 1000, log });
     stops.push(() => webhooks.stop());
     // Null when this worker is not connected to Microsoft: there is nothing it could re-read.

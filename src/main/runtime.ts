@@ -10,6 +10,7 @@ import { createIdentity } from "../modules/identity/index.ts";
 import { CALLBACK_PATH, createMicrosoftConnection } from "../modules/microsoft-connection/index.ts";
 import { createNotifications } from "../modules/notifications/index.ts";
 import { createOnboarding } from "../modules/onboarding/index.ts";
+import { createPartnerCenterEvents } from "../modules/partner-center-events/index.ts";
 import { createProviders } from "../modules/providers/index.ts";
 import { createTenancy } from "../modules/tenancy/index.ts";
 import { createWebhooks } from "../modules/webhooks/index.ts";
@@ -21,6 +22,7 @@ import { loggerOptions } from "../platform/log.ts";
 import type { DestinationStream } from "pino";
 import { loadSecretBox, type SecretBox } from "../platform/secrets.ts";
 import type { Integrations } from "./microsoft.ts";
+import { resellerRelationshipAccepted } from "./partner-center-events.ts";
 
 export const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/web");
 
@@ -120,6 +122,11 @@ export function createModules(
     allowedServices: () => ({ resolve: (presetId) => governance.resolvePreset(presetId) }),
     webhooks: () => webhooks,
     mail: notifications,
+    migration: { ...config.migration, publicUrl: config.publicUrl },
+    names: async (orgId) => ({
+      partnerName: (await tenancy.setup.status()).partnerName ?? "Your cloud partner",
+      organizationName: (await tenancy.organizations.nameOf(orgId)) ?? "your organization",
+    }),
     reauthenticate: async (caller, password) => {
       const cred = await tenancy.users.credentialsByEmail(caller.principal.email);
       return verifyPassword(password, cred?.passwordHash ?? dummyPasswordHash);
@@ -145,6 +152,20 @@ export function createModules(
       return p !== null && p.isOperator && p.status === "active";
     },
   });
+  // Partner Center's events: a faster signal than polling for the migrations waiting on a customer's acceptance.
+  const partnerCenterEvents = createPartnerCenterEvents({
+    db,
+    audit,
+    clock,
+    partnerCenter: integrations
+      ? {
+          api: integrations.partnerCenter,
+          baseUrl: integrations.partnerCenterUrl,
+          certificates: integrations.webhookCertificates,
+        }
+      : null,
+    onResellerRelationshipAccepted: resellerRelationshipAccepted(onboarding),
+  });
   return {
     audit,
     notifications,
@@ -157,6 +178,7 @@ export function createModules(
     webhooks,
     governance,
     microsoftConnection,
+    partnerCenterEvents,
   };
 }
 
@@ -187,6 +209,7 @@ export async function createHttpApp(
       governance: modules.governance,
       webhooks: modules.webhooks,
       microsoftConnection: modules.microsoftConnection,
+      partnerCenterEvents: modules.partnerCenterEvents,
       mailboxDir: opts.mailboxDir,
       ready: async () => (await database.query("SELECT 1 AS ok")).rows.length === 1,
     },

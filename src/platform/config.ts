@@ -34,6 +34,30 @@ const Schema = z.object({
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   INVITATION_MAX_FAILURES: z.coerce.number().int().min(1).max(100000).default(20),
   DRIFT_CHECK_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
+  MIGRATION_INVITATION_DAYS: z.coerce.number().int().min(1).max(365).default(90),
+  MIGRATION_REMINDER_DAYS: z
+    .string()
+    .regex(/^(none|\d{1,3}(,\d{1,3})*)$/, {
+      error: "must be days after sending, comma-separated and rising (e.g. 3,10,30), or none",
+    })
+    .refine(
+      (v) => v === "none" || v.split(",").every((d, i, all) => i === 0 || Number(d) > Number(all[i - 1])),
+      {
+        error: "must be rising: each reminder later than the one before (e.g. 3,10,30)",
+      },
+    )
+    .default("3,10,30,60"),
+  MIGRATION_GDAP_ROLES: z
+    .string()
+    .regex(
+      /^(none|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(,[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})*)$/i,
+      {
+        error:
+          "must be Microsoft Entra role template ids (GUIDs), comma-separated, or none to send no GDAP request",
+      },
+    )
+    .default("f2ef992c-3afb-46b9-b7cf-a126ee74c451,88d8e3e3-8f55-4a1e-953a-9b9898b8876b"),
+  MIGRATION_GDAP_DAYS: z.coerce.number().int().min(1).max(730).default(730),
   MAIL_SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
@@ -45,6 +69,7 @@ const Schema = z.object({
   PARTNER_CENTER_URL: httpsUrl("Partner Center, e.g. https://api.partnercenter.microsoft.com"),
   GRAPH_URL: httpsUrl("Microsoft Graph, e.g. https://graph.microsoft.com"),
   ARM_URL: httpsUrl("Azure Resource Manager, e.g. https://management.azure.com"),
+  MICROSOFT_ADMIN_CENTER_URL: httpsUrl("the Microsoft 365 admin center, e.g. https://admin.microsoft.com"),
   PARTNER_CLOUD_URL: httpsUrl("the partner cloud's API v2, e.g. https://api.example-cloud.com"),
   PARTNER_TENANT_ID: z
     .string()
@@ -67,6 +92,13 @@ const Schema = z.object({
     })
     .optional(),
   MICROSOFT_CA_FILE: z.string().min(1).optional(),
+  PARTNER_CENTER_EVENTS_URL: z
+    .url({
+      protocol: /^https?$/,
+      error:
+        "must be the absolute URL Partner Center can reach this server's event route at, e.g. https://cloud.example.com/api/v1/partner-center/events",
+    })
+    .optional(),
   SECRETS_KEYS: z
     .string()
     .regex(SECRETS_KEYS_FORMAT, {
@@ -106,6 +138,13 @@ export type Config = Readonly<{
   invitationMaxFailures: number;
   /** How often workers re-read each managed subscription's role and policy assignments. */
   driftCheckMinutes: number;
+  /** Migrating an existing tenant: how long an invitation stays open, when reminders go, what GDAP asks for. */
+  migration: Readonly<{
+    invitationDays: number;
+    reminderDays: readonly number[];
+    /** Null: the partner sends no GDAP request. */
+    gdap: Readonly<{ roleIds: readonly string[]; days: number }> | null;
+  }>;
   mail: Readonly<{ smtpUrl: string | undefined; from: string }>;
   dbPoolSize: number;
   emulatorPort: number;
@@ -115,6 +154,8 @@ export type Config = Readonly<{
     partnerCenterUrl: string | undefined;
     graphUrl: string | undefined;
     armUrl: string | undefined;
+    /** Where customers' administrators approve GDAP requests. */
+    adminCenterUrl: string | undefined;
     partnerTenantId: string | undefined;
     clientId: string | undefined;
     clientSecret: string | undefined;
@@ -122,6 +163,11 @@ export type Config = Readonly<{
     billingAccount: string | undefined;
     /** An extra CA to trust: the given file, else the embedded emulator's CA when any endpoint is emulated. */
     caFile: string | undefined;
+    /**
+     * Where Partner Center posts its events (`<PUBLIC_URL>/api/v1/partner-center/events` as Microsoft reaches it);
+     * registered at start. Unset: not registered, except in the embedded world, which registers its own.
+     */
+    partnerCenterEventsUrl: string | undefined;
   }>;
   partnerCloud: Readonly<{ url: string | undefined }>;
   /** Keys that encrypt secrets at rest; the first encrypts, all decrypt. Empty: a generated key in `keyFile`. */
@@ -171,6 +217,19 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     loginWindowMinutes: e.LOGIN_WINDOW_MINUTES,
     invitationMaxFailures: e.INVITATION_MAX_FAILURES,
     driftCheckMinutes: e.DRIFT_CHECK_MINUTES,
+    migration: Object.freeze({
+      invitationDays: e.MIGRATION_INVITATION_DAYS,
+      reminderDays: Object.freeze(
+        e.MIGRATION_REMINDER_DAYS === "none" ? [] : e.MIGRATION_REMINDER_DAYS.split(",").map(Number),
+      ),
+      gdap:
+        e.MIGRATION_GDAP_ROLES === "none"
+          ? null
+          : Object.freeze({
+              roleIds: Object.freeze(e.MIGRATION_GDAP_ROLES.toLowerCase().split(",")),
+              days: e.MIGRATION_GDAP_DAYS,
+            }),
+    }),
     mail: Object.freeze({ smtpUrl: e.MAIL_SMTP_URL, from: e.MAIL_FROM }),
     dbPoolSize: e.DB_POOL_SIZE,
     emulatorPort: e.EMULATOR_PORT,
@@ -179,6 +238,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       partnerCenterUrl: e.PARTNER_CENTER_URL,
       graphUrl: e.GRAPH_URL,
       armUrl: e.ARM_URL,
+      adminCenterUrl: e.MICROSOFT_ADMIN_CENTER_URL,
       partnerTenantId: e.PARTNER_TENANT_ID,
       clientId: e.PARTNER_APP_CLIENT_ID,
       clientSecret: e.PARTNER_APP_CLIENT_SECRET,
@@ -188,6 +248,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         : emulated
           ? path.join(dataDir, "emulator", "tls", "ca.pem")
           : undefined,
+      partnerCenterEventsUrl: e.PARTNER_CENTER_EVENTS_URL,
     }),
     partnerCloud: Object.freeze({ url: e.PARTNER_CLOUD_URL }),
     secrets: Object.freeze({

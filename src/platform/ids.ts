@@ -22,6 +22,7 @@ export const idPrefixes = {
   webhookDelivery: "whd",
   azureCustomer: "azc",
   microsoftSignIn: "msi",
+  technicalTask: "tsk",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

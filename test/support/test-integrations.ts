@@ -36,6 +36,7 @@ export async function integrationsFor(
       graphUrl: emu.baseUrl,
       armUrl: emu.baseUrl,
       partnerCloudUrl: emu.baseUrl,
+      adminCenterUrl: emu.baseUrl,
       ca: readFileSync(emu.caPath, "utf8"),
       partnerTenantId: seed.tenantId,
       clientId: seed.clientId,

@@ -13,6 +13,85 @@ const runParams = z.object({ runId: id("workflowRun", "runId") });
 const runStates = ["queued", "running", "compensating", "succeeded", "failed", "stuck", "cancelled"] as const;
 const at = z.date();
 
+export const TechnicalTaskSchema = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  providerId: z.string(),
+  runId: z.string(),
+  subscriptionId: z.string(),
+  subscriptionName: z.string(),
+  kind: z.enum(["transfer_subscription", "move_resources"]),
+  title: z.string(),
+  instructions: z.string(),
+  state: z.enum(["open", "done", "cancelled"]),
+  completedBy: z
+    .string()
+    .nullable()
+    .describe("The operator's user id, or partner-cloud when Azure showed it done"),
+  completedAt: at.nullable(),
+  note: z.string().nullable(),
+  targetSubscriptionId: z.string().nullable(),
+  createdAt: at,
+});
+
+const MigrationSchema = z.object({
+  phase: z.enum([
+    "requested",
+    "invitation_sent",
+    "accepted",
+    "subscriptions_transferring",
+    "blocked_by_existing_partner",
+    "ready",
+    "expired",
+    "declined",
+    "failed",
+    "cancelled",
+  ]),
+  whoMustAct: z.enum(["customer_admin", "technical_account_manager", "partner_cloud", "operator"]).nullable(),
+  summary: z.string().describe("What the migration waits for, or why it stopped, in a sentence"),
+  primaryDomain: z.string(),
+  adminEmail: z.string(),
+  invitation: z
+    .object({
+      to: z.string(),
+      firstSentAt: at,
+      lastSentAt: at,
+      sends: z.number(),
+      remindersSent: z.number(),
+      nextReminderAt: at.nullable(),
+      expiresAt: at,
+      declinedAt: at.nullable(),
+      declineReason: z.string().nullable(),
+      acceptedAt: at.nullable(),
+      resellerLink: z.string(),
+      gdapApprovalUrl: z.string().nullable(),
+      canResend: z.boolean(),
+    })
+    .nullable(),
+  gdap: z
+    .object({
+      relationshipId: z.string(),
+      displayName: z.string(),
+      status: z.string(),
+      roleNames: z.array(z.string()),
+      duration: z.string(),
+    })
+    .nullable(),
+  subscriptions: z.array(
+    z.object({
+      subscriptionId: z.string(),
+      displayName: z.string(),
+      offer: z.enum(["AzurePlan", "PayAsYouGo", "EnterpriseAgreement", "MSDN", "Other"]),
+      disposition: z.enum(["under_management", "transfer", "move", "other_partner"]),
+      state: z.enum(["waiting", "blocked", "under_management"]),
+      note: z.string(),
+      targetSubscriptionId: z.string().nullable(),
+      taskId: z.string().nullable(),
+    }),
+  ),
+  tasks: z.array(TechnicalTaskSchema),
+});
+
 const ProgressSchema = z.object({
   runId: z.string(),
   workflow: z.string(),
@@ -33,6 +112,9 @@ const ProgressSchema = z.object({
       attempts: z.number(),
       completedAt: at.nullable(),
     }),
+  ),
+  migration: MigrationSchema.nullable().describe(
+    "A tenant migration's phase, invitation, subscriptions and tasks",
   ),
 });
 
@@ -147,6 +229,27 @@ export function onboardingRoutes(app: App, deps: ApiDeps): void {
       const run = await runOf(req, req.params.providerId);
       if (!run.ok) return respond(req, reply, run);
       return streamProgress(req, reply, () => onboarding.progress(run.value));
+    },
+  );
+
+  app.post(
+    "/api/v1/providers/:providerId/migration/invitation/resend",
+    {
+      schema: {
+        operationId: "resendMigrationInvitation",
+        tags: ["onboarding"],
+        summary: "Send a tenant migration's invitation again (a new link, a new expiry)",
+        description:
+          "For the organization's administrators and the provider's cost-center administrators. An invitation " +
+          "that expired or was declined is open again and the migration waits for it; an accepted one is 409.",
+        params: providerParams,
+        response: { 200: MigrationSchema, ...errorResponses, ...conflict },
+      },
+    },
+    async (req, reply) => {
+      const run = await runOf(req, req.params.providerId);
+      if (!run.ok) return respond(req, reply, run);
+      return respond(req, reply, await onboarding.migrateTenant.resendInvitation(callerOf(req), run.value));
     },
   );
 
@@ -290,7 +393,7 @@ export function onboardingRoutes(app: App, deps: ApiDeps): void {
 async function streamProgress(
   req: FastifyRequest,
   reply: FastifyReply,
-  read: () => Promise<OnboardingProgress | null>,
+  read: () => Promise<(OnboardingProgress & { migration: unknown }) | null>,
 ): Promise<FastifyReply> {
   const first = await read();
   if (!first) return sendError(req, reply, appError("onboarding_not_found", "The onboarding run is gone."));
@@ -306,7 +409,7 @@ async function streamProgress(
   req.raw.on("close", () => {
     closed = true;
   });
-  const send = (p: OnboardingProgress) =>
+  const send = (p: OnboardingProgress & { migration: unknown }) =>
     res.write(`event: progress\nid: ${p.updatedAt.getTime()}\ndata: ${JSON.stringify(p)}\n\n`);
   let last = JSON.stringify(first);
   send(first);

@@ -93,11 +93,15 @@ export function armRoutes(
     claimsOf.set(req, auth.claims);
   });
 
-  /** The subscription, if the caller's tenant holds it. */
   /** A CSP partner manages its customers' Azure-plan subscriptions: those partners are the managing tenants. */
   const managersOf = (s: EmulatedSubscription) =>
-    s.offer === "AzurePlan" ? state.partnersOf(s.tenantId).map((c) => c.partnerTenantId) : [];
+    s.offer !== "AzurePlan"
+      ? []
+      : s.partnerTenantId
+        ? [s.partnerTenantId]
+        : state.partnersOf(s.tenantId).map((c) => c.partnerTenantId);
 
+  /** The subscription, if the caller's tenant holds it. */
   function visible(
     req: FastifyRequest,
     reply: FastifyReply,

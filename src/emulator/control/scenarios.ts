@@ -123,8 +123,14 @@ export function createScenarios(state: EmulatorState, now: () => number) {
         relationshipToPartner: "reseller",
         createdAt: new Date(now()).toISOString(),
       });
+    // An Azure-plan subscription of a tenant with another partner is billed through that partner.
     const subscriptions = input.subscriptions.map((s) =>
-      state.addSubscription({ tenantId: tenant.id, displayName: s.displayName, offer: s.offer }),
+      state.addSubscription({
+        tenantId: tenant.id,
+        displayName: s.displayName,
+        offer: s.offer,
+        ...(s.offer === "AzurePlan" && other ? { partnerTenantId: other.tenantId } : {}),
+      }),
     );
     return {
       tenantId: tenant.id,

@@ -36,6 +36,8 @@ const Subscription = z.object({
   state: z.enum(["Enabled", "Warned", "PastDue", "Disabled", "Deleted"]),
   /** How the subscription is bought: under a CSP Azure plan, pay-as-you-go, an Enterprise Agreement, or MSDN. */
   offer: z.enum(["AzurePlan", "PayAsYouGo", "EnterpriseAgreement", "MSDN"]).default("AzurePlan"),
+  /** The CSP partner whose Azure plan bills an AzurePlan subscription; unset: every partner of the tenant. */
+  partnerTenantId: z.string().optional(),
 });
 const ResourceGroup = z.object({
   subscriptionId: z.string(),
@@ -215,6 +217,7 @@ export function openEmulatorState(store: Store, now: () => number = Date.now) {
       displayName: string;
       id?: string;
       offer?: EmulatedSubscription["offer"];
+      partnerTenantId?: string;
     }): EmulatedSubscription {
       return subscriptions.add({
         subscriptionId: input.id ?? randomUUID(),
@@ -222,7 +225,15 @@ export function openEmulatorState(store: Store, now: () => number = Date.now) {
         displayName: input.displayName,
         state: "Enabled",
         offer: input.offer ?? "AzurePlan",
+        ...(input.partnerTenantId ? { partnerTenantId: input.partnerTenantId } : {}),
       });
+    },
+    /** Microsoft completed a billing transfer: the subscription is now under this partner's Azure plan. */
+    transferSubscription(id: string, partnerTenantId: string): EmulatedSubscription | undefined {
+      return subscriptions.update(
+        (s) => s.subscriptionId === id.toLowerCase(),
+        (s) => ({ ...s, offer: "AzurePlan", partnerTenantId }),
+      );
     },
     setSubscriptionState(id: string, next: EmulatedSubscription["state"]): EmulatedSubscription | undefined {
       return subscriptions.update(

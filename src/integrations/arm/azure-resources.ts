@@ -40,6 +40,8 @@ const SubscriptionShape = z.object({
   tenantId: z.string(),
   displayName: z.string(),
   state: z.enum(["Enabled", "Warned", "PastDue", "Disabled", "Deleted"]),
+  subscriptionPolicies: z.object({ quotaId: z.string().optional() }).optional(),
+  managedByTenants: z.array(z.object({ tenantId: z.string() })).optional(),
 });
 
 const RoleAssignmentShape = z.object({
@@ -149,7 +151,17 @@ function toPolicyAssignment(subscriptionId: string, a: SdkPolicyAssignment): Pol
   };
 }
 
-const toSubscription = (s: SdkSubscription): AzureSubscription => SubscriptionShape.parse(s);
+const toSubscription = (s: SdkSubscription): AzureSubscription => {
+  const parsed = SubscriptionShape.parse(s);
+  return {
+    subscriptionId: parsed.subscriptionId,
+    tenantId: parsed.tenantId,
+    displayName: parsed.displayName,
+    state: parsed.state,
+    quotaId: parsed.subscriptionPolicies?.quotaId ?? null,
+    managedByTenants: (parsed.managedByTenants ?? []).map((t) => t.tenantId.toLowerCase()),
+  };
+};
 
 /**
  * Azure Resource Manager through Microsoft's own SDK clients, pointed at `endpoint` (D2): tokens for

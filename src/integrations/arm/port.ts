@@ -10,6 +10,10 @@ export type AzureSubscription = {
   readonly tenantId: string;
   readonly displayName: string;
   readonly state: AzureSubscriptionState;
+  /** How the subscription is bought, e.g. `CSP_2015-05-01`, `PayAsYouGo_2014-09-01`; null when ARM does not say. */
+  readonly quotaId: string | null;
+  /** Tenants that manage it besides its own: a CSP partner for an Azure-plan subscription. */
+  readonly managedByTenants: readonly string[];
 };
 
 export type RoleAssignment = {

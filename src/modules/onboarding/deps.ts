@@ -1,5 +1,6 @@
 import type { AzureResources, SubscriptionAliases } from "../../integrations/arm/index.ts";
 import type { TokenSource } from "../../integrations/entra/index.ts";
+import type { Graph } from "../../integrations/graph/index.ts";
 import type { OutgoingMail } from "../../integrations/mail/index.ts";
 import type { PartnerCenter } from "../../integrations/partner-center/index.ts";
 import type { Clock } from "../../platform/clock.ts";
@@ -18,6 +19,23 @@ export type MicrosoftPorts = {
   readonly tokens: Pick<TokenSource, "appToken">;
   /** Partner Cloud's multi-tenant application: its service principal in a customer's tenant gets the access. */
   readonly clientId: string;
+  /** GDAP relationships a migration asks the customer to approve. */
+  readonly graph: Pick<Graph, "createDelegatedAdminRelationship" | "lockForApproval" | "relationship">;
+  /** The partner's own tenant: an Azure-plan subscription managed by it is already under the partner. */
+  readonly partnerTenantId: string;
+  /** Where a customer's administrator approves a GDAP request (the Microsoft 365 admin center). */
+  readonly adminCenterUrl: string;
+};
+
+/** How a migration invites a tenant's administrator (configuration). */
+export type MigrationSettings = {
+  readonly invitationDays: number;
+  /** Days after each sending when a reminder goes, while the invitation is open. */
+  readonly reminderDays: readonly number[];
+  /** The GDAP relationship asked for with the invitation; null when the partner does not use GDAP. */
+  readonly gdap: { readonly roleIds: readonly string[]; readonly days: number } | null;
+  /** The console's address, for the link in the mail by which an administrator declines. */
+  readonly publicUrl: string;
 };
 
 /** What onboarding needs to know of a billing account (the billing-accounts module answers). */
@@ -99,6 +117,9 @@ export type OnboardingDeps = {
   readonly mail: { enqueueMail(tx: Executor, mail: OutgoingMail): Promise<string> };
   /** Checks the caller's own password again before a secret is shown. */
   readonly reauthenticate: (caller: Caller, password: string) => Promise<boolean>;
+  readonly migration: MigrationSettings;
+  /** The partner's and an organization's names, for a page shown to someone outside the organization. */
+  readonly names: (orgId: string) => Promise<{ partnerName: string; organizationName: string }>;
   /** Seeds the engine's jitter in tests. */
   readonly random?: () => number;
 };

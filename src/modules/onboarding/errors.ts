@@ -82,4 +82,34 @@ export const onboardingErrors = {
     ...appError("run_not_actionable", e.message),
     details: e.details ?? {},
   }),
+  invitationNotOpen: (state = "accepted") =>
+    appError(
+      "invitation_not_open",
+      state === "accepted"
+        ? "The tenant's administrator already accepted the invitation: there is nothing to send or decline."
+        : `The invitation is ${state}: it can no longer be declined. Nothing changed.`,
+      { state },
+    ),
+  invitationLinkUnknown: () =>
+    appError(
+      "invitation_link_unknown",
+      "token: this invitation link is not known. It may have been replaced by a newer invitation: use the link in the latest mail.",
+      { field: "token" },
+    ),
+  taskNotOpen: (state: string) =>
+    appError("task_not_open", `The task is ${state}, so it cannot be completed again. Nothing changed.`, {
+      state,
+    }),
+  targetRequired: () =>
+    appError(
+      "target_subscription_required",
+      "targetSubscriptionId: a move is completed with the id of the new subscription the resources moved into. Enter it.",
+      { field: "targetSubscriptionId" },
+    ),
+  badTarget: (why: string) =>
+    appError(
+      "target_subscription_invalid",
+      `targetSubscriptionId: that subscription cannot take over: ${why}. Enter the new subscription under the partner's Azure plan in the customer's tenant.`,
+      { field: "targetSubscriptionId" },
+    ),
 };

@@ -20,6 +20,8 @@ import {
   migrateTenantStepLabels,
   migrateTenantWorkflow,
 } from "./migrate-tenant/workflow.ts";
+import { migrationService } from "./migrate-tenant/migrations.ts";
+import type { MigrationView } from "./migrate-tenant/view.ts";
 import { err, ok, type AppError, type Result } from "../../platform/result.ts";
 
 const OPERATORS_ONLY = "Only the partner's operators act on onboarding runs.";
@@ -49,9 +51,15 @@ export function createOnboarding(deps: OnboardingDeps) {
   };
   const labelOf = (stepId: string) =>
     newCustomerStepLabels[stepId] ?? migrateTenantStepLabels[stepId] ?? stepId;
-  const progressOfRun = async (run: RunView) => {
+  const migrations = migrationService(deps, engine);
+  const progressOfRun = async (
+    run: RunView,
+  ): Promise<OnboardingProgress & { migration: MigrationView | null }> => {
     const shape = shapes[run.workflow] ?? { stepIds: [], labels: {} };
-    return progressOf(run, shape.stepIds, shape.labels, await engine.stepsOf(run.id));
+    return {
+      ...progressOf(run, shape.stepIds, shape.labels, await engine.stepsOf(run.id)),
+      migration: await migrations.view(run),
+    };
   };
   engine.onTransition(providerTransitions(deps, labelOf));
 
@@ -91,10 +99,33 @@ export function createOnboarding(deps: OnboardingDeps) {
   return {
     engine,
     newCustomer: { ...newCustomerRequests(deps, engine, newCustomer), stopForDeletion },
-    migrateTenant: { ...migrateTenantRequests(deps, engine, migrateTenant), stopForDeletion },
+    migrateTenant: {
+      ...migrateTenantRequests(deps, engine, migrateTenant),
+      stopForDeletion,
+      /** The requester sends the invitation of a provider's migration again. */
+      async resendInvitation(caller: Caller, runId: string): Promise<Result<MigrationView, AppError>> {
+        const run = await engine.runOf(runId);
+        if (!run || run.workflow !== MIGRATE_TENANT_WORKFLOW)
+          return err(onboardingErrors.notFound("migration", runId));
+        return migrations.resend(caller, run);
+      },
+      acceptedByCustomer: (customerTenantId: string) => migrations.acceptedByCustomer(customerTenantId),
+      sendDueReminders: (max?: number) => migrations.sendDueReminders(max),
+      startReminders: (p: { intervalMs: number }) => migrations.startReminders(p),
+      invitation: (token: string) => migrations.invitation(token),
+      declineInvitation: (token: string, reason: string | null) => migrations.decline(token, reason),
+      tasks: (caller: Caller, state: "open" | "done" | "all") => migrations.tasks(caller, state),
+      completeTask: (
+        caller: Caller,
+        taskId: string,
+        input: { note?: string | undefined; targetSubscriptionId?: string | undefined },
+      ) => migrations.completeTask(caller, taskId, input),
+    },
 
     /** A run's progress as the console shows it; null when the run does not exist. */
-    async progress(runId: string): Promise<OnboardingProgress | null> {
+    async progress(
+      runId: string,
+    ): Promise<(OnboardingProgress & { migration: MigrationView | null }) | null> {
       const run = await engine.runOf(runId);
       return run ? progressOfRun(run) : null;
     },
@@ -154,7 +185,7 @@ export function createOnboarding(deps: OnboardingDeps) {
     async run(
       caller: Caller,
       runId: string,
-    ): Promise<Result<OnboardingProgress & { run: RunView }, AppError>> {
+    ): Promise<Result<OnboardingProgress & { migration: MigrationView | null; run: RunView }, AppError>> {
       const refused = operatorOnly(caller);
       if (refused) return err(refused);
       const run = await engine.runOf(runId);
@@ -223,6 +254,8 @@ export type {
   WebhookOutbox,
 } from "./deps.ts";
 export type { OnboardingProgress, StepStatus } from "./progress.ts";
+export type { MigrationView, MigrationPhase, TechnicalTaskView } from "./migrate-tenant/view.ts";
+export type { PublicInvitation } from "./migrate-tenant/migrations.ts";
 export type { AzureCustomer } from "./customers.ts";
 export type { NewCustomerRequest, PreparedNewCustomer } from "./new-customer/requests.ts";
 export { CustomerProfileInput } from "./new-customer/input.ts";

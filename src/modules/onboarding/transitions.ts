@@ -1,6 +1,7 @@
 import type { Executor } from "../../platform/db/types.ts";
 import type { AuditActor } from "../audit/index.ts";
 import { customerRecords } from "./customers.ts";
+import { subscriptionRecords } from "./migrate-tenant/subscriptions.ts";
 import type { OnboardingDeps } from "./deps.ts";
 import type { RunEvent, RunEventType } from "./engine/store.ts";
 
@@ -82,6 +83,7 @@ export function providerTransitions(deps: OnboardingDeps, label: (stepId: string
         break;
       case "run_cancelled":
         await customerRecords.release(tx, orgId, providerId);
+        await subscriptionRecords.cancelTasksOfRun(tx, e.runId, e.at);
         await providers.moveTo(tx, providerId, "failed", {
           event: e.type,
           message,

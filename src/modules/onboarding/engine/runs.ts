@@ -215,6 +215,27 @@ export function createRuns(deps: EngineDeps) {
     },
 
     /**
+     * Something the run polls for may have changed (an event arrived, a person acted): a run waiting at `stepId` is
+     * due now instead of at its next poll. No event is written; the step's next outcome tells what it found.
+     */
+    async wake(runId: string, stepId: string): Promise<boolean> {
+      const now = deps.clock.now();
+      const rows = await deps.db
+        .update(workflowRuns)
+        .set({ nextAt: now })
+        .where(
+          and(
+            eq(workflowRuns.id, runId),
+            eq(workflowRuns.stepId, stepId),
+            eq(workflowRuns.state, "running"),
+            gt(workflowRuns.nextAt, now),
+          ),
+        )
+        .returning({ id: workflowRuns.id });
+      return rows.length === 1;
+    },
+
+    /**
      * Operator: attempt the current step again now, with a fresh deadline and backoff (a stuck or failed run; a run
      * that was being compensated resumes its compensation).
      */

@@ -16,7 +16,13 @@ export const MANAGED_ROLE = "Owner" as const;
 /** The one policy assignment of the allowed services on a managed subscription; its name is our key. */
 export const ALLOWED_SERVICES_ASSIGNMENT = "partner-cloud-allowed-services";
 
-const Linked = z.object({ tenantId: z.string(), subscriptionId: z.string() });
+/** The linked subscriptions: one for a new customer, every one under the partner for a migrated tenant. */
+const Linked = z.object({
+  tenantId: z.string(),
+  subscriptionId: z.string(),
+  subscriptionIds: z.array(z.string()).optional(),
+});
+const targetsOf = (l: z.infer<typeof Linked>) => l.subscriptionIds ?? [l.subscriptionId];
 
 export const roleAssignmentName = (runId: string, subscriptionId: string) =>
   nameBasedUuid(ASSIGNMENT_NAMESPACE, `${runId}:${subscriptionId}:${MANAGED_ROLE}`);
@@ -29,59 +35,70 @@ export function accessSteps<I extends AccessInput>(
   return [
     {
       id: "grant-access",
+      // One assignment per subscription under a name fixed by run, subscription and role: a repeat changes nothing.
       async run(ctx) {
-        const { tenantId, subscriptionId } = ctx.output("link-billing-account", Linked);
-        const principal = await ourPrincipalIn(ms(), tenantId);
+        const linked = ctx.output("link-billing-account", Linked);
+        const principal = await ourPrincipalIn(ms(), linked.tenantId);
         if (!principal.ok) return outcomeOfError(principal.error, "Signing in to the customer's tenant");
         if (!principal.value)
           return fail({
             code: "principal_unknown",
             message: "Entra ID's token for the customer's tenant names no service principal (no oid claim).",
           });
-        const granted = await ms()
-          .azureResources(tenantId)
-          .ensureRoleAssignment({
-            subscriptionId,
-            assignmentId: roleAssignmentName(ctx.runId, subscriptionId),
-            principalId: principal.value,
-            principalType: "ServicePrincipal",
-            role: MANAGED_ROLE,
-          });
-        if (!granted.ok) {
-          // A service principal a consent made moments ago may not be visible to ARM yet (C3): look again soon.
-          if (granted.error.details.microsoftCode === "PrincipalNotFound")
-            return retry({
-              afterMs: 10_000,
-              reason: "Azure does not see Partner Cloud's service principal yet",
+        const assignments: { subscriptionId: string; assignmentId: string }[] = [];
+        for (const subscriptionId of targetsOf(linked)) {
+          const granted = await ms()
+            .azureResources(linked.tenantId)
+            .ensureRoleAssignment({
+              subscriptionId,
+              assignmentId: roleAssignmentName(ctx.runId, subscriptionId),
+              principalId: principal.value,
+              principalType: "ServicePrincipal",
+              role: MANAGED_ROLE,
             });
-          return outcomeOfError(granted.error, "Granting Partner Cloud access to the subscription");
+          if (!granted.ok) {
+            // A service principal a consent made moments ago may not be visible to ARM yet (C3): look again soon.
+            if (granted.error.details.microsoftCode === "PrincipalNotFound")
+              return retry({
+                afterMs: 10_000,
+                reason: "Azure does not see Partner Cloud's service principal yet",
+              });
+            return outcomeOfError(granted.error, "Granting Partner Cloud access to the subscription");
+          }
+          assignments.push({ subscriptionId, assignmentId: granted.value.assignmentId });
         }
         return done({
-          assignmentId: granted.value.assignmentId,
+          assignmentId: assignments[0]?.assignmentId,
           principalId: principal.value,
           role: MANAGED_ROLE,
+          assignments,
         });
       },
     },
     {
       id: "apply-policy",
       async run(ctx) {
-        const { tenantId, subscriptionId } = ctx.output("link-billing-account", Linked);
+        const linked = ctx.output("link-billing-account", Linked);
         const preset = await deps.allowedServices().resolve(ctx.input.allowedServices);
         if (!preset.ok) return fail({ code: preset.error.code, message: preset.error.message });
-        const applied = await ms()
-          .azureResources(tenantId)
-          .ensurePolicyAssignment({
-            subscriptionId,
-            name: ALLOWED_SERVICES_ASSIGNMENT,
-            displayName: `Partner Cloud allowed services (${preset.value.label})`,
-            allowedResourceTypes: preset.value.resourceTypes,
-          });
-        if (!applied.ok) return outcomeOfError(applied.error, "Applying the allowed services");
+        let name = ALLOWED_SERVICES_ASSIGNMENT;
+        for (const subscriptionId of targetsOf(linked)) {
+          const applied = await ms()
+            .azureResources(linked.tenantId)
+            .ensurePolicyAssignment({
+              subscriptionId,
+              name: ALLOWED_SERVICES_ASSIGNMENT,
+              displayName: `Partner Cloud allowed services (${preset.value.label})`,
+              allowedResourceTypes: preset.value.resourceTypes,
+            });
+          if (!applied.ok) return outcomeOfError(applied.error, "Applying the allowed services");
+          name = applied.value.name;
+        }
         return done({
-          name: applied.value.name,
+          name,
           presetId: preset.value.presetId,
           resourceTypes: preset.value.resourceTypes.length,
+          subscriptionIds: targetsOf(linked),
         });
       },
     },
