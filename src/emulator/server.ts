@@ -47,6 +47,12 @@ export type DemoSeed = {
   /** A Global Administrator of the partner tenant, for app+user tokens (the secure application model). */
   partnerAdmin: { userName: string; password: string };
   partnerCloud: { userName: string; password: string; accountAlias: string };
+  /** A customer's own tenant to migrate under the partner: its Global Administrator accepts the invitation. */
+  existingTenant: {
+    domain: string;
+    admin: { userName: string; password: string };
+    subscriptions: { displayName: string; offer: string }[];
+  };
 };
 
 export type RunningEmulator = {
@@ -139,7 +145,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   const observer = installObserver(app);
   installFaults(app);
   clockRoutes(app, clock);
-  scenarioRoutes(app, createScenarios(state, clock.now));
+  const scenarios = createScenarios(state, clock.now);
+  scenarioRoutes(app, scenarios);
   subscriptionControlRoutes(app, state);
   webhookRoutes(app, {
     store,
@@ -207,6 +214,18 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
         roles: ["Global Administrator"],
       });
       const pcPassword = seedPartnerCloud(partnerCloud);
+      const existing = scenarios.run({
+        scenario: "existing-tenant",
+        domainPrefix: "fabrikamdemo",
+        companyName: "Fabrikam (demo)",
+        subscriptions: [
+          { displayName: "Fabrikam Production", offer: "PayAsYouGo" },
+          { displayName: "Fabrikam Legacy", offer: "EnterpriseAgreement" },
+        ],
+        extraUsers: [],
+      });
+      const fabrikam = "tenant" in existing ? existing.tenant : undefined;
+      if (!fabrikam) throw new Error("the demo's existing tenant could not be created");
       return {
         tenantId: tenant.id,
         tenantDomain: domain,
@@ -215,6 +234,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
         subscriptionId: subscription.subscriptionId,
         partnerAdmin: { userName: admin.userPrincipalName, password: adminPassword },
         partnerCloud: { userName: "pcadmin", password: pcPassword, accountAlias: "PCLD" },
+        existingTenant: {
+          domain: fabrikam.domain,
+          admin: fabrikam.admin,
+          subscriptions: fabrikam.subscriptions.map((x) => ({
+            displayName: x.displayName,
+            offer: x.offer,
+          })),
+        },
       };
     },
     async close() {

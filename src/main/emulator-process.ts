@@ -41,7 +41,8 @@ export async function runEmulator(config: Config, opts: { seed: string | null; j
             `  App client id ${demo.clientId}, client secret ${demo.clientSecret} (shown only now)\n` +
             `  Partner tenant administrator ${demo.partnerAdmin.userName} / ${demo.partnerAdmin.password}\n` +
             `  Subscription ${demo.subscriptionId}\n` +
-            `  Partner cloud administrator ${demo.partnerCloud.userName} / ${demo.partnerCloud.password} (account ${demo.partnerCloud.accountAlias})\n`
+            `  Partner cloud administrator ${demo.partnerCloud.userName} / ${demo.partnerCloud.password} (account ${demo.partnerCloud.accountAlias})\n` +
+            `  Existing tenant to migrate ${demo.existingTenant.domain}: administrator ${demo.existingTenant.admin.userName} / ${demo.existingTenant.admin.password}\n`
           : opts.seed === "demo"
             ? "  The demo partner already exists (its secret was shown when it was created).\n"
             : "") +

@@ -86,6 +86,8 @@ export type MicrosoftConnection = {
 
 /** Where the embedded world's partner-cloud administrator sign-in is written, under `<DATA_DIR>/emulator`. */
 export const PARTNER_CLOUD_ADMIN_FILE = "partner-cloud-admin.json";
+/** Where the embedded world's existing customer tenant (to migrate) and its administrator's sign-in are written. */
+export const EXISTING_TENANT_FILE = "existing-tenant-admin.json";
 
 const EmbeddedPartner = z.object({
   tenantId: z.string(),
@@ -114,6 +116,10 @@ async function embeddedPartner(emu: RunningEmulator, dir: string, box: SecretBox
     // The emulated partner cloud's administrator, for "Connect a partner cloud account" in the console. It signs in
     // to the emulator only; the file is readable by this user alone, like the rest of the data folder's secrets.
     fs.writeFileSync(path.join(dir, PARTNER_CLOUD_ADMIN_FILE), JSON.stringify(seeded.partnerCloud, null, 2), {
+      mode: 0o600,
+    });
+    // A customer's own tenant for "Migrate my account": its administrator accepts the partner's invitation.
+    fs.writeFileSync(path.join(dir, EXISTING_TENANT_FILE), JSON.stringify(seeded.existingTenant, null, 2), {
       mode: 0o600,
     });
   }
@@ -275,7 +281,8 @@ export async function connectMicrosoft(
     embedded: running !== null,
     describe: running
       ? `Microsoft: the embedded emulator at ${running.baseUrl} (partner tenant ${endpoints.partnerTenantId}; mailbox ${running.baseUrl}/mailbox)\n` +
-        `Partner cloud: emulated; its account administrator's sign-in is in ${path.join(config.dataDir, "emulator", PARTNER_CLOUD_ADMIN_FILE)}`
+        `Partner cloud: emulated; its account administrator's sign-in is in ${path.join(config.dataDir, "emulator", PARTNER_CLOUD_ADMIN_FILE)}\n` +
+        `A tenant to migrate (option 2) and its administrator's sign-in: ${path.join(config.dataDir, "emulator", EXISTING_TENANT_FILE)}`
       : `Microsoft: ${endpoints.loginUrl} (partner tenant ${endpoints.partnerTenantId})`,
     async close() {
       closeClients();
