@@ -219,7 +219,10 @@ export function migrationService(deps: OnboardingDeps, engine: WorkflowEngine) {
       });
     },
 
-    /** The administrator declines through the mail's link; the run ends as declined at its next look. */
+    /**
+     * The administrator declines through the mail's link; the run ends as declined at its next look. Only an open
+     * invitation can be declined: a second decline is refused, since its reason would not reach the organization.
+     */
     async decline(token: string, reason: string | null): Promise<Result<PublicInvitation, AppError>> {
       const row = await invitationRecords.byToken(deps.db, token);
       if (!row) return err(onboardingErrors.invitationLinkUnknown());
@@ -241,7 +244,7 @@ export function migrationService(deps: OnboardingDeps, engine: WorkflowEngine) {
       });
       if (declined) await engine.wake(row.runId, "await-acceptance");
       const state = stateOf((await invitationRecords.of(deps.db, row.runId)) ?? row, at);
-      if (!declined && state !== "declined") return err(onboardingErrors.invitationNotOpen(state));
+      if (!declined) return err(onboardingErrors.invitationNotOpen(state));
       return this.invitation(token);
     },
 
