@@ -7,10 +7,9 @@ import type { Logger } from "../platform/log.ts";
  * for that customer, which then re-read Partner Center. Answers how many runs it woke.
  */
 export function resellerRelationshipAccepted(
-  _onboarding: Onboarding,
+  onboarding: Onboarding,
 ): (customerTenantId: string) => Promise<number> {
-  // The migration recognises acceptance by polling Partner Center until it takes the signal itself.
-  return () => Promise.resolve(0);
+  return (customerTenantId) => onboarding.migrateTenant.acceptedByCustomer(customerTenantId);
 }
 
 /**
