@@ -1,7 +1,7 @@
 import type { HttpClient } from "./http-client.ts";
 import type { AuditEvent, Page } from "./types.ts";
 
-export type AuditQuery = { action?: string; cursor?: string; limit?: number };
+export type AuditQuery = { action?: string; targetId?: string; cursor?: string; limit?: number };
 
 export function auditApi(http: HttpClient) {
   return {

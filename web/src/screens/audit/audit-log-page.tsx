@@ -16,18 +16,25 @@ function actorOf(e: AuditEvent): string {
   return e.actorKind === "token" ? `${who} (API token)` : who;
 }
 
+/** `?target=prv_…`: the trail of one thing, e.g. everything that happened to a provider and its migration. */
+const targetOfLocation = () => {
+  const target = new URLSearchParams(window.location.search).get("target");
+  return target && /^[a-z]+_[0-9a-z]{26}$/.test(target) ? target : undefined;
+};
+
 /** Who did what, when: the organization's audit trail (all organizations for operators without a scope). */
 export function AuditLogPage() {
   const api = useApi();
   const { orgId } = useScope();
   const [action, setAction] = useState("");
   const [applied, setApplied] = useState("");
+  const [target, setTarget] = useState(targetOfLocation);
   const events = usePagedList(
     (cursor) => {
-      const query = { action: applied || undefined, cursor, limit: 50 };
+      const query = { action: applied || undefined, targetId: target, cursor, limit: 50 };
       return orgId ? api.audit.ofOrganization(orgId, query) : api.audit.all(query);
     },
-    `${orgId ?? "all"}/${applied}`,
+    `${orgId ?? "all"}/${applied}/${target ?? ""}`,
   );
   const costCenters = useLoad(() => (orgId ? api.costCenters.list(orgId) : Promise.resolve([])), orgId ?? "");
   const ccName = new Map((costCenters.data ?? []).map((c) => [c.id, c.name]));
@@ -65,6 +72,14 @@ export function AuditLogPage() {
         <button type="submit" className="btn">
           Filter
         </button>
+        {target ? (
+          <span className="filter-chip">
+            Only <code>{target}</code>{" "}
+            <button type="button" className="btn btn-link" onClick={() => setTarget(undefined)}>
+              Show everything
+            </button>
+          </span>
+        ) : null}
         {applied ? (
           <button
             type="button"
