@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import https from "node:https";
+import vm from "node:vm";
 import { after, before, describe, test } from "node:test";
 import { openSignedIn } from "./support/admin-center-sign-in.ts";
 import { emulatorBrowser } from "./support/emulator-browser.ts";
@@ -184,5 +186,96 @@ void describe("the customer's admin center: accepting a partner's reseller invit
     });
     assert.equal(forged.status, 403);
     assert.equal(emu.state.partnersOf(org.tenant.id).length, 0);
+  });
+
+  /** The page exactly as served: its script's text must match the hash its policy names. */
+  const raw = (pathname: string) =>
+    new Promise<{ status: number; csp: string; text: string }>((resolve, reject) => {
+      https
+        .get(`${emu.baseUrl}${pathname}`, { ca: emulatorClient(emu).ca }, (res) => {
+          let text = "";
+          res.on("data", (c: Buffer) => (text += c.toString()));
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              csp: String(res.headers["content-security-policy"]),
+              text,
+            }),
+          );
+        })
+        .on("error", reject);
+    });
+
+  /** Where the page's script sends a browser that opened `search` + `hash`; null when it stays. */
+  const routed = (script: string, search: string, hash: string) => {
+    let target: string | null = null;
+    vm.runInNewContext(script, {
+      location: { search, hash, replace: (to: string) => (target = to) },
+    });
+    return target;
+  };
+
+  void test("Microsoft's admin portal home, in both casings, routes on the part after # with the one script its policy allows", async () => {
+    const relationshipId = `${randomUUID()}-${randomUUID()}`;
+    const query = `?invType=ResellerRelationship&partnerId=${seed.tenantId}&msppId=0&DAP=false`;
+    for (const home of ["/AdminPortal/Home", "/Adminportal/Home"]) {
+      const page = await raw(home);
+      assert.equal(page.status, 200, page.text);
+      const scripts = [...page.text.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? "");
+      assert.equal(scripts.length, 1);
+      const script = scripts[0] ?? "";
+      const hash = createHash("sha256").update(script).digest("base64");
+      assert.match(page.csp, new RegExp(`script-src 'sha256-${hash.replace(/[+/]/g, "\\$&")}'`));
+      assert.match(page.csp, /default-src 'none'/);
+
+      assert.equal(
+        routed(script, "", `#/partners/invitation/granularAdminRelationships/${relationshipId}`),
+        `/admin/granular-admin-relationships/${relationshipId}`,
+      );
+      assert.equal(
+        routed(script, query, "#/BillingAccounts/partner-invitation"),
+        `/admin/partner-invitation${query}`,
+      );
+      for (const [search, fragment] of [
+        ["", "#/partners/invitation/granularAdminRelationships/..%2F..%2Fmailbox"],
+        ["", "#/partners/invitation/granularAdminRelationships/x/../../mailbox"],
+        ["", "#/partners/invitation/granularAdminRelationships/"],
+        ["", "#/BillingAccounts/partner-invitation"],
+        [query, "#/Somewhere/else"],
+        ["", ""],
+      ] as const)
+        assert.equal(routed(script, search, fragment), null, `${search}${fragment} stays`);
+    }
+  });
+
+  void test("Microsoft's shape of the reseller link reaches the invitation, and without script the page links to it", async () => {
+    const org = organization();
+    const query = `?invType=ResellerRelationship&partnerId=${seed.tenantId}&msppId=0&DAP=false`;
+    const browser = emulatorBrowser(emu);
+    const home = await browser.get(`/Adminportal/Home${query}#/BillingAccounts/partner-invitation`);
+    assert.equal(home.status, 200);
+    const link = /<a href="([^"]*)"/.exec(home.text)?.[1]?.replace(/&amp;/g, "&");
+    assert.equal(link, `/admin/partner-invitation${query}`);
+    const page = await openSignedIn(browser, link, org.admin);
+    assert.equal(page.status, 200, page.text);
+    assert.match(page.text, /Contoso Partner \(demo\) invites you to a reseller relationship/);
+    assert.ok(browser.form(page, "Accept"));
+
+    const gdap = await raw("/AdminPortal/Home");
+    assert.doesNotMatch(gdap.text, /<a href=/, "no invitation link without the invitation's query");
+    assert.match(gdap.text, /granular-admin-relationships\/\{id\}/);
+  });
+
+  void test("the GDAP approval URL's target is the approval page, behind the customer's sign-in", async () => {
+    const org = organization();
+    const relationshipId = `${randomUUID()}-${randomUUID()}`;
+    const script = /<script>([\s\S]*?)<\/script>/.exec((await raw("/AdminPortal/Home")).text)?.[1] ?? "";
+    const target = routed(script, "", `#/partners/invitation/granularAdminRelationships/${relationshipId}`);
+    assert.ok(target);
+    const browser = emulatorBrowser(emu);
+    assert.equal((await browser.get(target)).status, 302, "it asks to sign in first");
+    const page = await openSignedIn(browser, target, org.admin);
+    assert.equal(page.status, 404);
+    assert.match(page.text, new RegExp(`There is no partner relationship request ${relationshipId}`));
   });
 });
