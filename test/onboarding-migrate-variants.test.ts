@@ -357,6 +357,57 @@ for (const backend of backends()) {
       );
     });
 
+    void test("the organization leaves a subscription out: its task is cancelled and the rest become ready", async () => {
+      const org = await addOrganization(world(), "leave");
+      const tenant = await existingTenant(emu, {
+        domainPrefix: "leavecust",
+        subscriptions: [
+          { displayName: "Keep Production", offer: "PayAsYouGo" },
+          { displayName: "Old MSDN sandbox", offer: "MSDN" },
+        ],
+      });
+      const { provider, runId, links } = await requestMigration(org, {
+        name: "Keep Production",
+        adminEmail: "it@leavecust.example",
+        primaryDomain: tenant.domain,
+      });
+      const sandbox = subscriptionNamed(tenant, "Old MSDN sandbox");
+      const production = subscriptionNamed(tenant, "Keep Production");
+      const leaveOut = (userId: string, subscriptionId: string) =>
+        call(
+          userId,
+          "POST",
+          `/api/v1/providers/${provider.id}/migration/subscriptions/${subscriptionId}/leave-out`,
+        );
+      const early = await leaveOut(org.adminId, sandbox);
+      assert.equal(early.status, 409, early.body);
+      assert.equal(errorOf(early).code, "migration_subscriptions_not_open", "not before the tenant is ours");
+
+      await (await invitationPage(emu, links.reseller, tenant.admin)).answer("accept");
+      await until(org.adminId, provider.id, (m) => m.tasks.length === 2, "two tasks");
+      const notAnId = await leaveOut(w.ids.operator, "not-a-guid");
+      assert.equal(notAnId.status, 400, notAnId.body);
+      const left = await leaveOut(org.adminId, sandbox);
+      assert.equal(left.status, 200, left.body);
+      const view = left.json() as Migration;
+      assert.equal(view.subscriptions.find((x) => x.subscriptionId === sandbox)?.state, "left_out");
+      assert.equal(view.tasks.find((t) => t.subscriptionId === sandbox)?.state, "cancelled");
+      const again = await leaveOut(org.adminId, sandbox);
+      assert.equal(again.status, 409, again.body);
+      assert.equal(errorOf(again).code, "migration_subscription_not_waiting");
+
+      await billingTransfer(emu, production, seed.tenantId);
+      await until(org.adminId, provider.id, (m) => m.phase === "ready", "ready");
+      assert.ok(emu.state.roleAssignment(roleAssignmentName(runId, production)), "access on the one kept");
+      assert.equal(
+        emu.state.roleAssignment(roleAssignmentName(runId, sandbox)),
+        undefined,
+        "none on the one left out",
+      );
+      const audit = await auditOf(org.adminId, org.orgId, provider.id, "migration.subscription_left_out");
+      assert.equal(audit.length, 1);
+    });
+
     void test("the link clicked ten times at once: one relationship, one acceptance, recorded once", async () => {
       const org = await addOrganization(world(), "tenx");
       const tenant = await existingTenant(emu, {

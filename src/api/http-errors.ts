@@ -61,6 +61,8 @@ const statusOf: Record<string, number> = {
   credentials_not_available: 409,
   run_not_actionable: 409,
   invitation_not_open: 409,
+  migration_subscriptions_not_open: 409,
+  migration_subscription_not_waiting: 409,
   invitation_link_unknown: 404,
   task_not_open: 409,
   target_subscription_required: 400,

@@ -83,7 +83,7 @@ const MigrationSchema = z.object({
       displayName: z.string(),
       offer: z.enum(["AzurePlan", "PayAsYouGo", "EnterpriseAgreement", "MSDN", "Other"]),
       disposition: z.enum(["under_management", "transfer", "move", "other_partner"]),
-      state: z.enum(["waiting", "blocked", "under_management"]),
+      state: z.enum(["waiting", "blocked", "under_management", "left_out"]),
       note: z.string(),
       targetSubscriptionId: z.string().nullable(),
       taskId: z.string().nullable(),
@@ -250,6 +250,42 @@ export function onboardingRoutes(app: App, deps: ApiDeps): void {
       const run = await runOf(req, req.params.providerId);
       if (!run.ok) return respond(req, reply, run);
       return respond(req, reply, await onboarding.migrateTenant.resendInvitation(callerOf(req), run.value));
+    },
+  );
+
+  app.post(
+    "/api/v1/providers/:providerId/migration/subscriptions/:subscriptionId/leave-out",
+    {
+      schema: {
+        operationId: "leaveOutMigrationSubscription",
+        tags: ["onboarding"],
+        summary: "Keep one of the tenant's subscriptions out of its migration",
+        description:
+          "While the migration waits for its subscriptions, the organization's administrators and the provider's " +
+          "cost-center administrators may leave one out: it stays as it is, and its technical task is cancelled.",
+        params: providerParams.extend({
+          subscriptionId: z
+            .string()
+            .regex(
+              /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+              "subscriptionId must be a subscription id (a GUID)",
+            ),
+        }),
+        response: { 200: MigrationSchema, ...errorResponses, ...conflict },
+      },
+    },
+    async (req, reply) => {
+      const run = await runOf(req, req.params.providerId);
+      if (!run.ok) return respond(req, reply, run);
+      return respond(
+        req,
+        reply,
+        await onboarding.migrateTenant.leaveOutSubscription(
+          callerOf(req),
+          run.value,
+          req.params.subscriptionId,
+        ),
+      );
     },
   );
 

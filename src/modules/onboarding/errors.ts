@@ -112,4 +112,15 @@ export const onboardingErrors = {
       `targetSubscriptionId: that subscription cannot take over: ${why}. Enter the new subscription under the partner's Azure plan in the customer's tenant.`,
       { field: "targetSubscriptionId" },
     ),
+  subscriptionsNotOpen: () =>
+    appError(
+      "migration_subscriptions_not_open",
+      "The migration is not waiting for its subscriptions now: a subscription can be left out only while it is. Nothing changed.",
+    ),
+  subscriptionNotWaiting: (subscriptionId: string) =>
+    appError(
+      "migration_subscription_not_waiting",
+      `subscriptionId: ${subscriptionId} is not one of this migration's subscriptions still waiting (it may be under the partner already, or left out). Nothing changed.`,
+      { field: "subscriptionId" },
+    ),
 };

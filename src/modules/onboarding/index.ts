@@ -109,6 +109,17 @@ export function createOnboarding(deps: OnboardingDeps) {
           return err(onboardingErrors.notFound("migration", runId));
         return migrations.resend(caller, run);
       },
+      /** The requester keeps one of the tenant's subscriptions out of the migration. */
+      async leaveOutSubscription(
+        caller: Caller,
+        runId: string,
+        subscriptionId: string,
+      ): Promise<Result<MigrationView, AppError>> {
+        const run = await engine.runOf(runId);
+        if (!run || run.workflow !== MIGRATE_TENANT_WORKFLOW)
+          return err(onboardingErrors.notFound("migration", runId));
+        return migrations.leaveOut(caller, run, subscriptionId);
+      },
       acceptedByCustomer: (customerTenantId: string) => migrations.acceptedByCustomer(customerTenantId),
       sendDueReminders: (max?: number) => migrations.sendDueReminders(max),
       startReminders: (p: { intervalMs: number }) => migrations.startReminders(p),

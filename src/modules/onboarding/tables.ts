@@ -167,7 +167,7 @@ export const migrationSubscriptions = pgTable(
     quotaId: text("quota_id").notNull(),
     /** under_management · transfer · move · other_partner */
     disposition: text("disposition").notNull(),
-    /** waiting · blocked · under_management */
+    /** waiting · blocked · under_management · left_out */
     state: text("state").notNull(),
     otherPartners: jsonb("other_partners").$type<string[]>().notNull(),
     /** The subscription Partner Cloud manages in its place (itself once transferred; the new one after a move). */

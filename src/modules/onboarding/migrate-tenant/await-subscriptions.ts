@@ -1,5 +1,5 @@
 import type { MicrosoftPorts, OnboardingDeps } from "../deps.ts";
-import { done, wait, type Step } from "../engine/definitions.ts";
+import { done, fail, wait, type Step } from "../engine/definitions.ts";
 import { outcomeOfError } from "../new-customer/outcomes.ts";
 import type { MigrateTenantRunInput } from "./input.ts";
 import { dispositionOf, subscriptionRecords, type SubscriptionRow } from "./subscriptions.ts";
@@ -21,7 +21,7 @@ export function waitingForSubscriptions(
     return `the administrator of ${domain} to end the billing of ${names(blocked)} through another partner: remove that partner in the Microsoft 365 admin center (Settings → Partner relationships), or ask it to transfer the subscription to this partner`;
   if (openTasks)
     return `the partner's technical account manager: ${openTasks} task${openTasks === 1 ? "" : "s"} open`;
-  return `Azure to show ${names(rows.filter((r) => r.state !== "under_management"))} under the partner`;
+  return `Azure to show ${names(rows.filter((r) => r.state === "waiting"))} under the partner`;
 }
 
 /**
@@ -40,7 +40,9 @@ export function awaitSubscriptionsStep(
     deadlineMs,
     async run(ctx) {
       const before = await subscriptionRecords.ofRun(deps.db, ctx.runId);
-      const watched = before.filter((r) => r.state !== "under_management" && r.disposition !== "move");
+      const watched = before.filter(
+        (r) => (r.state === "waiting" || r.state === "blocked") && r.disposition !== "move",
+      );
       const first = watched[0];
       if (first) {
         const listed = await ms().azureResources(first.tenantId).subscriptions();
@@ -87,7 +89,14 @@ export function awaitSubscriptionsStep(
           });
         }
       }
-      const rows = await subscriptionRecords.ofRun(deps.db, ctx.runId);
+      const all = await subscriptionRecords.ofRun(deps.db, ctx.runId);
+      const rows = all.filter((r) => r.state !== "left_out");
+      if (!rows.length)
+        return fail({
+          code: "no_subscription",
+          message:
+            "Every subscription of the tenant was left out of the migration, so there is nothing to manage. Delete the provider, or ask the partner's support to start again.",
+        });
       if (rows.every((r) => r.state === "under_management"))
         return done({ subscriptionIds: rows.map((r) => r.targetSubscriptionId ?? r.subscriptionId) });
       const tasks = await subscriptionRecords.tasksOfRun(deps.db, ctx.runId);

@@ -138,6 +138,43 @@ export function migrationService(deps: OnboardingDeps, engine: WorkflowEngine) {
       return ok(view);
     },
 
+    /**
+     * The requester keeps one of the tenant's subscriptions out of the migration (say, a test subscription that
+     * should stay where it is) while the migration still waits for it; its task is cancelled.
+     */
+    async leaveOut(
+      caller: Caller,
+      run: RunView,
+      subscriptionId: string,
+    ): Promise<Result<MigrationView, AppError>> {
+      if (!mayRequest(caller, run))
+        return err(
+          onboardingErrors.forbidden(
+            "Only the organization's administrators and the provider's cost-center administrators choose the subscriptions.",
+          ),
+        );
+      if (run.stepId !== "await-subscriptions" || run.state === "succeeded" || run.state === "cancelled")
+        return err(onboardingErrors.subscriptionsNotOpen());
+      const at = deps.clock.now();
+      const left = await deps.db.transaction(async (tx) => {
+        const row = await subscriptionRecords.leaveOut(tx, run.id, subscriptionId.toLowerCase(), at);
+        if (!row) return null;
+        await deps.audit.record(tx, caller.actor, {
+          orgId: row.orgId,
+          action: "migration.subscription_left_out",
+          targetType: "provider",
+          targetId: row.providerId,
+          details: { runId: run.id, subscriptionId: row.subscriptionId, displayName: row.displayName },
+        });
+        return row;
+      });
+      if (!left) return err(onboardingErrors.subscriptionNotWaiting(subscriptionId));
+      await engine.wake(run.id, "await-subscriptions");
+      const view = await this.view((await engine.runOf(run.id)) ?? run);
+      if (!view) throw new Error(`migration run ${run.id} vanished`);
+      return ok(view);
+    },
+
     /** Sends the reminders that are due; each is counted in the transaction that queues its mail, so it goes once. */
     async sendDueReminders(max = 100): Promise<number> {
       const now = deps.clock.now();

@@ -166,6 +166,38 @@ export const subscriptionRecords = {
     return row ?? null;
   },
 
+  /** The organization keeps a subscription out of the migration: it stays as it is, and its task is cancelled. */
+  async leaveOut(
+    tx: Executor,
+    runId: string,
+    subscriptionId: string,
+    at: Date,
+  ): Promise<SubscriptionRow | null> {
+    const [row] = await tx
+      .update(migrationSubscriptions)
+      .set({ state: "left_out", updatedAt: at })
+      .where(
+        and(
+          eq(migrationSubscriptions.runId, runId),
+          eq(migrationSubscriptions.subscriptionId, subscriptionId),
+          inArray(migrationSubscriptions.state, ["waiting", "blocked"]),
+        ),
+      )
+      .returning();
+    if (!row) return null;
+    await tx
+      .update(technicalTasks)
+      .set({ state: "cancelled", updatedAt: at })
+      .where(
+        and(
+          eq(technicalTasks.runId, runId),
+          eq(technicalTasks.subscriptionId, subscriptionId),
+          eq(technicalTasks.state, "open"),
+        ),
+      );
+    return row;
+  },
+
   async cancelTasksOfRun(tx: Executor, runId: string, at: Date): Promise<void> {
     await tx
       .update(technicalTasks)

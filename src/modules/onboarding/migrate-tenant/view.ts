@@ -75,7 +75,7 @@ export type MigrationView = {
     displayName: string;
     offer: Offer;
     disposition: Disposition;
-    state: "waiting" | "blocked" | "under_management";
+    state: "waiting" | "blocked" | "under_management" | "left_out";
     note: string;
     targetSubscriptionId: string | null;
     taskId: string | null;
@@ -116,6 +116,8 @@ export const taskView = (t: TaskRow): TechnicalTaskView => ({
 });
 
 function noteOf(r: SubscriptionRow): string {
+  if (r.state === "left_out")
+    return "Left out by the organization: it stays as it is, outside the partner's care.";
   if (r.state === "under_management")
     return r.targetSubscriptionId && r.targetSubscriptionId !== r.subscriptionId
       ? `Its resources moved into subscription ${r.targetSubscriptionId}, which the partner manages.`
@@ -236,7 +238,7 @@ export function migrationView(
       displayName: r.displayName,
       offer: offerOf(r.quotaId),
       disposition: r.disposition as Disposition,
-      state: r.state as "waiting" | "blocked" | "under_management",
+      state: r.state as MigrationView["subscriptions"][number]["state"],
       note: noteOf(r),
       targetSubscriptionId: r.targetSubscriptionId,
       taskId: r.taskId,
