@@ -345,8 +345,8 @@ export type TechnicalTask = {
   createdAt: string;
 };
 
-/** A task as operators list them, with the names of its provider and organization. */
-export type TechnicalTaskItem = TechnicalTask & { providerName: string; orgName: string };
+/** A task as operators list them; the names of its provider and organization, when the server adds them. */
+export type TechnicalTaskItem = TechnicalTask & { providerName?: string; orgName?: string };
 
 /** Where the migration of an existing tenant stands, for the provider page. */
 export type MigrationView = {

@@ -39,10 +39,20 @@ function InvitationLink({ label, href, testId }: { label: string; href: string; 
 function InvitationCard({
   invitation,
   primaryDomain,
+  waiting,
+  expired,
+  gdapPending,
   providerId,
   mayResend,
   onResent,
-}: ResendProps & { invitation: MigrationInvitation; primaryDomain: string }) {
+}: ResendProps & {
+  invitation: MigrationInvitation;
+  primaryDomain: string;
+  /** The invitation is out and neither accepted, declined nor expired. */
+  waiting: boolean;
+  expired: boolean;
+  gdapPending: boolean;
+}) {
   const api = useApi();
   const [notice, setNotice] = useState<string | null>(null);
   const resend = useSubmit(async () => {
@@ -52,6 +62,7 @@ function InvitationCard({
     onResent(view);
   });
   const i = invitation;
+  const acceptedAt = i.acceptedAt;
   return (
     <section aria-labelledby="migration-invitation-heading" data-testid="migration-invitation">
       <div className="card-header">
@@ -68,7 +79,7 @@ function InvitationCard({
         ) : null}
       </div>
       <FormError message={resend.formError} />
-      {notice ? (
+      {notice && waiting ? (
         <div className="alert alert-success" role="status" data-testid="resend-notice">
           {notice}
         </div>
@@ -86,21 +97,34 @@ function InvitationCard({
             </span>
           ) : null}
         </dd>
-        <dt>Reminders</dt>
-        <dd data-testid="invitation-reminders">
-          {i.remindersSent === 0 ? "None yet" : i.remindersSent === 1 ? "1 sent" : `${i.remindersSent} sent`}
-          {i.nextReminderAt ? (
-            <span className="muted"> · next {formatDateTime(i.nextReminderAt)}</span>
-          ) : null}
-        </dd>
-        <dt>Expires</dt>
-        <dd data-testid="invitation-expires">{formatDateTime(i.expiresAt)}</dd>
-        {i.acceptedAt ? (
+        {waiting ? (
           <>
-            <dt>Accepted</dt>
-            <dd data-testid="invitation-accepted">{formatDateTime(i.acceptedAt)}</dd>
+            <dt>Reminders</dt>
+            <dd data-testid="invitation-reminders">
+              {i.remindersSent === 0
+                ? "None yet"
+                : i.remindersSent === 1
+                  ? "1 sent"
+                  : `${i.remindersSent} sent`}
+              {i.nextReminderAt ? (
+                <span className="muted"> · next {formatDateTime(i.nextReminderAt)}</span>
+              ) : null}
+            </dd>
           </>
         ) : null}
+        {acceptedAt === null ? (
+          i.declinedAt === null ? (
+            <>
+              <dt>{expired ? "Expired" : "Expires"}</dt>
+              <dd data-testid="invitation-expires">{formatDateTime(i.expiresAt)}</dd>
+            </>
+          ) : null
+        ) : (
+          <>
+            <dt>Accepted</dt>
+            <dd data-testid="invitation-accepted">{formatDateTime(acceptedAt)}</dd>
+          </>
+        )}
         {i.declinedAt ? (
           <>
             <dt>Declined</dt>
@@ -110,15 +134,19 @@ function InvitationCard({
             </dd>
           </>
         ) : null}
-        <InvitationLink label="Accept as reseller" href={i.resellerLink} testId="reseller-link" />
-        {i.gdapApprovalUrl ? (
+        {waiting ? (
+          <InvitationLink label="Accept as reseller" href={i.resellerLink} testId="reseller-link" />
+        ) : null}
+        {i.gdapApprovalUrl && gdapPending && (waiting || acceptedAt !== null) ? (
           <InvitationLink label="Approve admin access" href={i.gdapApprovalUrl} testId="gdap-approval-link" />
         ) : null}
       </dl>
-      <p className="field-hint">
-        Only a Global Administrator of the {primaryDomain} directory can accept. Forward these links if the
-        e-mail went to someone else.
-      </p>
+      {waiting ? (
+        <p className="field-hint">
+          Only a Global Administrator of the {primaryDomain} directory can accept. Forward these links if the
+          e-mail went to someone else.
+        </p>
+      ) : null}
     </section>
   );
 }
@@ -178,7 +206,14 @@ export function MigrationPanel({ migration, ...resend }: ResendProps & { migrati
         </p>
       </div>
       {m.invitation ? (
-        <InvitationCard invitation={m.invitation} primaryDomain={m.primaryDomain} {...resend} />
+        <InvitationCard
+          invitation={m.invitation}
+          primaryDomain={m.primaryDomain}
+          waiting={m.phase === "requested" || m.phase === "invitation_sent"}
+          expired={m.phase === "expired"}
+          gdapPending={m.gdap?.status === "approvalPending"}
+          {...resend}
+        />
       ) : null}
       {m.gdap ? <GdapDetails gdap={m.gdap} /> : null}
       <MigrationSubscriptions subscriptions={m.subscriptions} />

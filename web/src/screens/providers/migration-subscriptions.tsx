@@ -48,7 +48,7 @@ export function MigrationSubscriptions({ subscriptions }: { subscriptions: Migra
                 <td className="nowrap">{offerLabel[s.offer]}</td>
                 <td>
                   {s.note}
-                  {s.targetSubscriptionId ? (
+                  {s.targetSubscriptionId && s.targetSubscriptionId !== s.subscriptionId ? (
                     <>
                       <br />
                       <span className="muted">

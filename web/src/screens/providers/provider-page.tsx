@@ -232,7 +232,9 @@ export function ProviderPage({ workspaceId, providerId }: { workspaceId: string;
         </div>
       ) : null}
       <FormError message={sync.formError} />
-      {provider.failureReason && (provider.state === "failed" || provider.state === "unavailable") ? (
+      {provider.failureReason &&
+      (provider.state === "failed" || provider.state === "unavailable") &&
+      !onboarding.progress?.migration ? (
         <div className="alert alert-error" role="alert" data-testid="failure-reason">
           {provider.failureReason}
         </div>

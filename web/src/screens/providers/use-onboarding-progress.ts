@@ -89,8 +89,10 @@ export function useOnboardingProgress(
       source.addEventListener("progress", (event) => {
         const progress = progressFrom((event as MessageEvent<string>).data);
         if (!progress) return;
-        show(progress, true);
-        if (terminalRunStates.has(progress.state)) source?.close();
+        // The server ends the stream after a run's last change: nothing is pushed any more.
+        const ended = terminalRunStates.has(progress.state);
+        show(progress, !ended);
+        if (ended) source?.close();
       });
       source.onerror = () => {
         // A dropped connection is retried by the browser; a refused stream is closed: ask instead.

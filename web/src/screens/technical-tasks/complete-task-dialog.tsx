@@ -7,8 +7,12 @@ import { TextField } from "../../ui/text-field.tsx";
 import { useSubmit } from "../../ui/use-submit.ts";
 import { subscriptionIdProblem } from "./task-list.ts";
 
+/** How the task's organization and provider are named on screen. */
+export type TaskNames = { organization: string; provider: string };
+
 type CompleteTaskProps = {
   task: TechnicalTaskItem;
+  names: TaskNames;
   onCompleted: (task: TechnicalTask) => void;
   onClose: () => void;
 };
@@ -17,7 +21,7 @@ type CompleteTaskProps = {
  * Records a technical task as done. A resource move names the new subscription the resources now live in; the
  * migration then treats that subscription as the provider's.
  */
-export function CompleteTaskDialog({ task, onCompleted, onClose }: CompleteTaskProps) {
+export function CompleteTaskDialog({ task, names, onCompleted, onClose }: CompleteTaskProps) {
   const api = useApi();
   const [note, setNote] = useState("");
   const [target, setTarget] = useState("");
@@ -51,9 +55,9 @@ export function CompleteTaskDialog({ task, onCompleted, onClose }: CompleteTaskP
     >
       <dl className="details">
         <dt>Organization</dt>
-        <dd>{task.orgName}</dd>
+        <dd>{names.organization}</dd>
         <dt>Provider</dt>
-        <dd>{task.providerName}</dd>
+        <dd>{names.provider}</dd>
         <dt>Subscription</dt>
         <dd>
           {task.subscriptionName} <code className="muted">{task.subscriptionId}</code>

@@ -3,6 +3,7 @@ import type { TechnicalTaskFilter } from "../../api/technical-tasks-api.ts";
 import type { TechnicalTaskItem } from "../../api/types.ts";
 import { useApi } from "../../app/api-context.ts";
 import { Link } from "../../routing/link.tsx";
+import { useScope } from "../../scope/scope-context.ts";
 import { EmptyState } from "../../ui/empty-state.tsx";
 import { formatDateTime } from "../../ui/format-time.ts";
 import { LoadError } from "../../ui/load-error.tsx";
@@ -11,7 +12,7 @@ import { useLoad } from "../../ui/use-load.ts";
 import { ProviderLink } from "../onboarding-runs/provider-link.tsx";
 import { lookUpProvider, type ProviderLookup } from "../onboarding-runs/run-names.ts";
 import { taskKindLabel, taskStateBadge, taskStateLabel } from "../providers/migration-labels.ts";
-import { CompleteTaskDialog } from "./complete-task-dialog.tsx";
+import { CompleteTaskDialog, type TaskNames } from "./complete-task-dialog.tsx";
 import { openFirst, taskFilterOrder, taskFilters } from "./task-list.ts";
 
 /** The providers the listed tasks belong to, read once each, for links to their pages. */
@@ -37,7 +38,19 @@ export function TechnicalTasksPage() {
   const [filter, setFilter] = useState<TechnicalTaskFilter>("open");
   const tasks = useLoad(() => api.technicalTasks.list(filter).then(openFirst), filter);
   const providers = useProviderLookups(tasks.data);
+  const { contexts } = useScope();
   const [completing, setCompleting] = useState<TechnicalTaskItem | null>(null);
+
+  /** Names to show: the server's when it sends them, else the console's contexts and the provider read. */
+  const namesOf = (task: TechnicalTaskItem): TaskNames => {
+    const lookup = providers.get(task.providerId);
+    return {
+      organization:
+        task.orgName ?? contexts.organizations.find((o) => o.id === task.orgId)?.name ?? task.orgId,
+      provider:
+        task.providerName ?? (lookup && "provider" in lookup ? lookup.provider.name : task.providerId),
+    };
+  };
   const [notice, setNotice] = useState<string | null>(null);
 
   return (
@@ -92,6 +105,7 @@ export function TechnicalTasksPage() {
           <tbody>
             {tasks.data.map((task) => {
               const lookup = providers.get(task.providerId);
+              const names = namesOf(task);
               return (
                 <tr
                   key={task.id}
@@ -105,13 +119,9 @@ export function TechnicalTasksPage() {
                     <br />
                     <span className="muted">{taskKindLabel[task.kind]}</span>
                   </td>
-                  <td>{task.orgName}</td>
+                  <td>{names.organization}</td>
                   <td>
-                    {lookup ? (
-                      <ProviderLink providerId={task.providerId} lookup={lookup} />
-                    ) : (
-                      task.providerName
-                    )}
+                    {lookup ? <ProviderLink providerId={task.providerId} lookup={lookup} /> : names.provider}
                     <br />
                     <Link to={`/onboarding-runs/${task.runId}`} className="muted">
                       Onboarding run
@@ -160,10 +170,11 @@ export function TechnicalTasksPage() {
       {completing ? (
         <CompleteTaskDialog
           task={completing}
+          names={namesOf(completing)}
           onClose={() => setCompleting(null)}
           onCompleted={(done) => {
             setCompleting(null);
-            setNotice(`“${done.title}” is done; the migration of ${completing.providerName} goes on.`);
+            setNotice(`“${done.title}” is done; the migration of ${namesOf(completing).provider} goes on.`);
             void tasks.reload();
           }}
         />
