@@ -124,7 +124,8 @@ export function createOnboarding(deps: OnboardingDeps) {
       sendDueReminders: (max?: number) => migrations.sendDueReminders(max),
       startReminders: (p: { intervalMs: number }) => migrations.startReminders(p),
       invitation: (token: string) => migrations.invitation(token),
-      declineInvitation: (token: string, reason: string | null) => migrations.decline(token, reason),
+      declineInvitation: (token: string, reason: string | null, requestId: string | null) =>
+        migrations.decline(token, reason, requestId),
       tasks: (caller: Caller, state: "open" | "done" | "all") => migrations.tasks(caller, state),
       completeTask: (
         caller: Caller,

@@ -259,8 +259,13 @@ export function migrationService(deps: OnboardingDeps, engine: WorkflowEngine) {
     /**
      * The administrator declines through the mail's link; the run ends as declined at its next look. Only an open
      * invitation can be declined: a second decline is refused, since its reason would not reach the organization.
+     * The audit record carries the request's id, as every record of an API request does.
      */
-    async decline(token: string, reason: string | null): Promise<Result<PublicInvitation, AppError>> {
+    async decline(
+      token: string,
+      reason: string | null,
+      requestId: string | null,
+    ): Promise<Result<PublicInvitation, AppError>> {
       const row = await invitationRecords.byToken(deps.db, token);
       if (!row) return err(onboardingErrors.invitationLinkUnknown());
       const at = deps.clock.now();
@@ -268,7 +273,7 @@ export function migrationService(deps: OnboardingDeps, engine: WorkflowEngine) {
         if (!(await invitationRecords.declined(tx, row.runId, reason, at))) return false;
         await deps.audit.record(
           tx,
-          { ...SYSTEM, email: row.toEmail },
+          { ...SYSTEM, email: row.toEmail, requestId },
           {
             orgId: row.orgId,
             action: "migration.invitation_declined",
