@@ -1,6 +1,7 @@
+import type { OutgoingMail } from "../src/integrations/mail/index.ts";
 import type { Harness } from "./support/harness.ts";
 import { must, PASSWORD } from "./support/harness.ts";
-import { contact, driveRuns, ukAddress } from "./support/onboarding-world.ts";
+import { contact, ukAddress } from "./support/onboarding-world.ts";
 import { workspaceCast, type World } from "./support/world.ts";
 
 /**
@@ -181,21 +182,18 @@ async function disposableAccount(w: World, h: Harness): Promise<string> {
   return id;
 }
 
-/**
- * A new-customer provider of ws1 onboarded to ready by organization A's administrator (billed on the shared
- * account), so A has an Azure customer whose credentials that administrator may see once.
- */
-const onboardedProviders = new WeakMap<World, Promise<{ id: string; runId: string }>>();
-function onboardedProvider(w: World, h: Harness): Promise<{ id: string; runId: string }> {
-  let provider = onboardedProviders.get(w);
-  if (!provider) {
-    provider = (async () => {
-      const account = await sharedAccount(w, h);
+/** The shared account with the current terms accepted, as onboarding asks of the account it bills. */
+const billedAccounts = new WeakMap<World, Promise<{ id: string }>>();
+function billedAccount(w: World, h: Harness): Promise<{ id: string }> {
+  let account = billedAccounts.get(w);
+  if (!account) {
+    account = (async () => {
+      const shared = await sharedAccount(w, h);
       const terms = await h.modules.billingAccounts.terms.current();
       must(
         await h.modules.billingAccounts.terms.accept(
           w.operator,
-          account.id,
+          shared.id,
           {
             partnerTermsVersion: terms.partnerTerms.version,
             customerAgreementVersion: terms.customerAgreement.version,
@@ -204,6 +202,37 @@ function onboardedProvider(w: World, h: Harness): Promise<{ id: string; runId: s
           { clientAddress: "127.0.0.1", userAgent: "matrix" },
         ),
       );
+      return shared;
+    })();
+    billedAccounts.set(w, account);
+  }
+  return account;
+}
+
+/** Lets workers take turns (15 fake seconds apart) until the run has ended. */
+async function driveRun(h: Harness, runId: string): Promise<void> {
+  for (let round = 0; round < 200; round++) {
+    await h.modules.onboarding.runDue();
+    const run = await h.modules.onboarding.engine.runOf(runId);
+    if (run && !["queued", "running", "compensating"].includes(run.state)) return;
+    h.clock.advance(15_000);
+  }
+  throw new Error(`run ${runId} still active after 200 rounds`);
+}
+
+/**
+ * A new-customer provider of ws1 onboarded to ready by organization A's administrator (billed on the shared
+ * account), so A has an Azure customer whose credentials that administrator may see once. An organization with an
+ * Azure customer cannot migrate a tenant, so A's migration is asked for first; it keeps waiting for its tenant's
+ * administrator, so only this provider's own run is driven to its end.
+ */
+const onboardedProviders = new WeakMap<World, Promise<{ id: string; runId: string }>>();
+function onboardedProvider(w: World, h: Harness): Promise<{ id: string; runId: string }> {
+  let provider = onboardedProviders.get(w);
+  if (!provider) {
+    provider = (async () => {
+      await migratingProvider(w, h);
+      const account = await billedAccount(w, h);
       const created = must(
         await h.modules.providers.create(await h.callerFor(w.ids.orgAdmin), w.ws1.id, {
           name: "Matrix onboarded",
@@ -212,18 +241,86 @@ function onboardedProvider(w: World, h: Harness): Promise<{ id: string; runId: s
           customer: { companyName: "Matrix Ltd", address: ukAddress, contact },
         }),
       );
-      await driveRuns(h);
-      return { id: created.id, runId: created.onboardingRunId ?? "" };
+      const runId = created.onboardingRunId ?? "";
+      await driveRun(h, runId);
+      return { id: created.id, runId };
     })();
     onboardedProviders.set(w, provider);
   }
   return provider;
 }
 
+/** Where the matrix's migration mails its invitation: the tenant's administrator, who has no account here. */
+const MIGRATION_ADMIN = "it@matrix-migrate.example";
+
+/**
+ * A migrate-tenant provider of ws1 asked for by organization A's administrator, its run gone as far as mailing the
+ * invitation; no tenant ever accepts it, so it waits for its administrator for as long as the matrix runs.
+ */
+const migratingProviders = new WeakMap<World, Promise<{ id: string; runId: string }>>();
+function migratingProvider(w: World, h: Harness): Promise<{ id: string; runId: string }> {
+  let provider = migratingProviders.get(w);
+  if (!provider) {
+    provider = (async () => {
+      const account = await billedAccount(w, h);
+      const created = must(
+        await h.modules.providers.create(await h.callerFor(w.ids.orgAdmin), w.ws1.id, {
+          name: "Matrix migration",
+          option: "migrate-tenant",
+          billingAccountId: account.id,
+          adminEmail: MIGRATION_ADMIN,
+          primaryDomain: "matrixmigrate.onmicrosoft.com",
+        }),
+      );
+      const runId = created.onboardingRunId ?? "";
+      for (let round = 0; round < 20; round++) {
+        await h.modules.onboarding.runDue();
+        const progress = await h.modules.onboarding.progress(runId);
+        if (progress?.migration?.phase === "invitation_sent") return { id: created.id, runId };
+        h.clock.advance(15_000);
+      }
+      throw new Error(`the migration ${runId} never mailed its invitation`);
+    })();
+    migratingProviders.set(w, provider);
+  }
+  return provider;
+}
+
+/** Every mail the matrix has delivered so far, per world, oldest first. */
+const deliveredMail = new WeakMap<World, OutgoingMail[]>();
+
+/**
+ * The link token of the migration's invitation as its administrator's latest mail carries it: sending the
+ * invitation again replaces the token, so the newest one still known is the one that works.
+ */
+async function migrationToken(w: World, h: Harness): Promise<string> {
+  await migratingProvider(w, h);
+  const sent = deliveredMail.get(w) ?? [];
+  deliveredMail.set(w, sent);
+  const mailer = {
+    send: (m: OutgoingMail) => {
+      sent.push(m);
+      return Promise.resolve();
+    },
+    close: () => Promise.resolve(),
+  };
+  while ((await h.modules.notifications.deliverDue(mailer)) > 0);
+  const tokens = sent
+    .filter((m) => m.to.includes(MIGRATION_ADMIN))
+    .map((m) => /\/migration-invitations\/([\w-]{43})/.exec(m.text)?.[1] ?? "")
+    .reverse();
+  for (const token of tokens)
+    if (token && (await h.modules.onboarding.migrateTenant.invitation(token)).ok) return token;
+  throw new Error("no mail carries the migration invitation's current link");
+}
+
 const connectors: Inside[] = ["ccAdmin", "otherCcAdmin", "orgAdmin", "operator"];
 const UNKNOWN_TICKET = `pcx_${"A".repeat(43)}`;
 
 const UNKNOWN_INVITE = `pci_${"A".repeat(43)}`;
+const UNKNOWN_MIGRATION_LINK = "A".repeat(43);
+const UNKNOWN_TASK = `tsk_${"0".repeat(26)}`;
+const UNKNOWN_SUBSCRIPTION = "00000000-0000-0000-0000-00000000a11a";
 
 /** An endpoint of organization A that is never called (the matrix runs no delivery worker). */
 const matrixWebhook = (description: string) => ({
@@ -778,6 +875,51 @@ export const matrix: Record<string, Row> = {
       body: { reason: "Matrix" },
     }),
     expect: rule("POST", [], { operator: "conflict", otherOrgAdmin: "forbidden" }),
+  },
+  resendMigrationInvitation: {
+    // A new link and expiry each time: the migration's invitation stays open for the next cell.
+    request: async (w, h) => ({
+      method: "POST",
+      url: `/api/v1/providers/${(await migratingProvider(w, h)).id}/migration/invitation/resend`,
+    }),
+    expect: rule("POST", cc1Admins),
+  },
+  leaveOutMigrationSubscription: {
+    // The migration still waits for its tenant's administrator: whoever may choose is let through and told so.
+    request: async (w, h) => ({
+      method: "POST",
+      url: `/api/v1/providers/${(await migratingProvider(w, h)).id}/migration/subscriptions/${UNKNOWN_SUBSCRIPTION}/leave-out`,
+    }),
+    expect: rule("POST", [], { ccAdmin: "conflict", orgAdmin: "conflict", operator: "conflict" }),
+  },
+  listTechnicalTasks: {
+    request: () => ({ method: "GET", url: "/api/v1/technical-tasks?state=all" }),
+    expect: rule("GET", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  completeTechnicalTask: {
+    // A task nobody has: an operator is let through and told it does not exist.
+    request: () => ({
+      method: "POST",
+      url: `/api/v1/technical-tasks/${UNKNOWN_TASK}/complete`,
+      body: { note: "Matrix" },
+    }),
+    expect: rule("POST", [], { operator: "hidden", otherOrgAdmin: "forbidden" }),
+  },
+  // The migration invitation's link: public, authenticated by its token alone.
+  getMigrationInvitation: {
+    request: async (w, h) => ({
+      method: "GET",
+      url: `/api/v1/migration-invitations/${await migrationToken(w, h)}`,
+    }),
+    expect: publicOk,
+  },
+  declineMigrationInvitation: {
+    request: () => ({
+      method: "POST",
+      url: `/api/v1/migration-invitations/${UNKNOWN_MIGRATION_LINK}/decline`,
+      body: { reason: "Matrix" },
+    }),
+    expect: all("hidden"),
   },
   listOrganizationWebhooks: {
     request: (w) => ({ method: "GET", url: `/api/v1/organizations/${w.orgA.id}/webhooks` }),

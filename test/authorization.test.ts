@@ -92,6 +92,23 @@ for (const backend of backends()) {
       });
     }
 
+    void test("an unknown migration invitation link is unknown to every caller alike, and says to use the latest mail", async () => {
+      const link = `/api/v1/migration-invitations/${"B".repeat(43)}`;
+      const wrong: string[] = [];
+      for (const actor of actors)
+        for (const [method, url, body] of [
+          ["GET", link, undefined],
+          ["POST", `${link}/decline`, { reason: "Not us" }],
+        ] as const) {
+          const res = await h.request(await authOf(actor), method, url, body);
+          const error = (res.json() as { error?: { code: string; message: string } }).error;
+          if (res.status !== 404 || error?.code !== "invitation_link_unknown")
+            wrong.push(`${actor} ${method}: ${res.status} ${res.body.slice(0, 160)}`);
+          else if (!/latest mail/.test(error.message)) wrong.push(`${actor} ${method}: ${error.message}`);
+        }
+      assert.deepEqual(wrong, []);
+    });
+
     void test("no list or read by a member of organization A returns anything of organization B", async () => {
       const bIds = [w.orgB.id, w.ccB.id, w.wsB.id, w.ids.otherOrgAdmin];
       const aActors: Actor[] = [

@@ -150,15 +150,33 @@ const badBodies: Record<string, { body: unknown; field: string }[]> = {
   revealAzureCustomerCredentials: [{ body: { password: "" }, field: "password" }],
   cancelOnboardingRun: [{ body: { reason: "" }, field: "reason" }],
   rollWebhookSecret: [{ body: { keepPreviousForHours: 500 }, field: "keepPreviousForHours" }],
+  completeTechnicalTask: [
+    { body: { targetSubscriptionId: "EA Workloads (CSP)" }, field: "targetSubscriptionId" },
+    { body: { note: "n".repeat(1001) }, field: "note" },
+  ],
+  declineMigrationInvitation: [
+    { body: { reason: "r".repeat(501) }, field: "reason" },
+    { body: { reason: 42 }, field: "reason" },
+  ],
 };
 
-/** Operations only partner operators may call: their bad bodies are sent as an operator. */
+/** Bad query strings for each list that takes filters, and the parameter each must be blamed on. */
+const badQueries: Record<string, { query: string; field: string }[]> = {
+  listTechnicalTasks: [
+    { query: "state=bogus", field: "state" },
+    { query: "state=OPEN", field: "state" },
+  ],
+};
+
+/** Operations only partner operators may call: their bad bodies and queries are sent as an operator. */
 const operatorOperations = new Set([
   "createOrganization",
   "cancelOnboardingRun",
   "createAllowedServicesPreset",
   "updateAllowedServicesPreset",
   "updateAllowedServicesSettings",
+  "completeTechnicalTask",
+  "listTechnicalTasks",
 ]);
 
 for (const backend of backends()) {
@@ -207,6 +225,32 @@ for (const backend of backends()) {
               fields.some((f) => f.path === c.field),
               `${c.field} blamed in ${JSON.stringify(fields)}`,
             );
+          for (const f of fields) assert.ok(f.message.length > 10, `message says how to fix: ${f.message}`);
+          assert.ok(body.error.message.includes(c.field), `summary names ${c.field}: ${body.error.message}`);
+        }
+      });
+    }
+
+    for (const [operation, cases] of Object.entries(badQueries)) {
+      void test(`${operation}: each invalid query gets 400 naming the parameter, with a message saying how to fix it`, async () => {
+        const row = matrix[operation];
+        assert.ok(row, `${operation} is in the matrix`);
+        const attempt = await row.request(w, h, n++);
+        const path = attempt.url.split("?")[0] ?? attempt.url;
+        for (const c of cases) {
+          const res = await h.request(
+            operatorOperations.has(operation) ? operator : admin,
+            "GET",
+            `${path}?${c.query}`,
+          );
+          assert.equal(res.status, 400, `${operation} ?${c.query} → ${res.body}`);
+          const body = res.json() as ErrorBody;
+          assert.equal(body.error.code, "validation_failed");
+          const fields = body.error.fields ?? [];
+          assert.ok(
+            fields.some((f) => f.path === c.field),
+            `${c.field} blamed in ${JSON.stringify(fields)}`,
+          );
           for (const f of fields) assert.ok(f.message.length > 10, `message says how to fix: ${f.message}`);
           assert.ok(body.error.message.includes(c.field), `summary names ${c.field}: ${body.error.message}`);
         }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import http from "node:http";
+import { Writable } from "node:stream";
 import { after, before, describe, test } from "node:test";
 import type { Mailer, OutgoingMail } from "../src/integrations/mail/index.ts";
 import { createSecretBox } from "../src/platform/secrets.ts";
@@ -9,6 +10,12 @@ import { connectedHarness } from "./support/connected-harness.ts";
 import { emulatorBrowser } from "./support/emulator-browser.ts";
 import { emulatorClient } from "./support/emulator-client.ts";
 import { contact, driveRuns, instantProvisioning, ukAddress } from "./support/onboarding-world.ts";
+import {
+  existingTenant,
+  invitationLinks,
+  invitationPage,
+  newSubscription,
+} from "./support/tenant-migration.ts";
 
 /** S9: the audit log. Every mutation through the API leaves exactly one record; the log is append-only and chained. */
 
@@ -59,6 +66,7 @@ for (const backend of backends()) {
     let n = 0;
     let close: () => Promise<void>;
     let connected: Awaited<ReturnType<typeof connectedHarness>>;
+    const logLines: string[] = [];
 
     /** Runs one API call under its own x-request-id, one fake second after the previous one. */
     async function step(
@@ -120,7 +128,19 @@ for (const backend of backends()) {
 
     before(async () => {
       // Providers are checked live against Microsoft: the drive runs against a seeded emulator.
-      connected = await connectedHarness(`security-audit-${backend.name}`, await backend.open());
+      // The API logs every request here, so the drive's secrets can be looked for in its log too.
+      const sink = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          logLines.push(chunk.toString("utf8"));
+          done();
+        },
+      });
+      connected = await connectedHarness(
+        `security-audit-${backend.name}`,
+        await backend.open(),
+        { LOG_LEVEL: "info" },
+        { logStream: sink },
+      );
       ({ h, close } = connected);
       const { seed } = connected;
       secrets.push(seed.clientSecret);
@@ -714,6 +734,185 @@ for (const backend of backends()) {
         200,
       );
       secrets.push((revealed.json() as { password: string }).password);
+
+      // A customer's own tenant migrated under the partner, in organization B (A has its Azure customer already).
+      // Its administrator declines through the mail's link, the invitation is sent again and accepted, and an
+      // operator completes the technical account manager's task; the link's tokens join the secrets.
+      const B = ids.orgB;
+      const inB = (
+        x: Omit<Expected, "actorId" | "actorKind" | "orgId" | "costCenterId">,
+        costCenterId = "",
+      ) => e({ actorId: ids.operator, orgId: B, costCenterId: costCenterId || null, ...x });
+      let ccB = "";
+      await step(
+        "createCostCenter (org B)",
+        op,
+        "POST",
+        `/api/v1/organizations/${B}/cost-centers`,
+        { name: "Migration" },
+        (res) => {
+          ccB = idOf(res);
+          return inB({ action: "cost_center.created", targetType: "cost_center", targetId: ccB }, ccB);
+        },
+      );
+      let wsB = "";
+      await step(
+        "createWorkspace (org B)",
+        op,
+        "POST",
+        `/api/v1/organizations/${B}/workspaces`,
+        { name: "Migrated", costCenterId: ccB },
+        (res) => {
+          wsB = idOf(res);
+          return inB({ action: "workspace.created", targetType: "workspace", targetId: wsB }, ccB);
+        },
+      );
+      const discoveredForB = await step(
+        "discoverBillingAccounts (org B)",
+        op,
+        "POST",
+        `/api/v1/organizations/${B}/billing-accounts/discover`,
+        { userName: seed.partnerCloud.userName, password: seed.partnerCloud.password },
+        () => inB({ action: "billing_account.discovered", targetType: "organization", targetId: B }),
+        200,
+      );
+      let accountB = "";
+      const onAccountB = (action: string) => () =>
+        inB({ action, targetType: "billing_account", targetId: accountB });
+      await step(
+        "connectBillingAccount (org B)",
+        op,
+        "POST",
+        `/api/v1/organizations/${B}/billing-accounts`,
+        { ticket: (discoveredForB.json() as { ticket: string }).ticket, accountAlias: "PCCA" },
+        (res) => {
+          accountB = idOf(res);
+          return onAccountB("billing_account.connected")();
+        },
+      );
+      await step(
+        "acceptTerms (org B)",
+        op,
+        "POST",
+        `/api/v1/billing-accounts/${accountB}/terms-acceptances`,
+        {
+          partnerTermsVersion: terms.partnerTerms.version,
+          customerAgreementVersion: terms.customerAgreement.version,
+          contact: { firstName: "Olga", lastName: "Operator", email: "op@partner.test" },
+        },
+        onAccountB("terms.accepted"),
+      );
+      const tenant = await existingTenant(connected.emu, {
+        domainPrefix: "auditmigrate",
+        subscriptions: [
+          { displayName: "Audit Legacy", offer: "EnterpriseAgreement" },
+          { displayName: "Audit sandbox", offer: "MSDN" },
+        ],
+      });
+      secrets.push(tenant.admin.password);
+      const tenantAdminEmail = "it@auditmigrate.example";
+      let migrating = "";
+      const onMigrating =
+        (action: string, actor: "operator" | "system" = "operator") =>
+        () =>
+          actor === "operator"
+            ? inB({ action, targetType: "provider", targetId: migrating })
+            : e({
+                action,
+                actorId: null,
+                actorKind: "system",
+                orgId: B,
+                targetType: "provider",
+                targetId: migrating,
+              });
+      await step(
+        "createProvider (migration)",
+        op,
+        "POST",
+        `/api/v1/workspaces/${wsB}/providers`,
+        {
+          name: "Audit migration",
+          option: "migrate-tenant",
+          billingAccountId: accountB,
+          adminEmail: tenantAdminEmail,
+          primaryDomain: tenant.domain,
+        },
+        (res) => {
+          migrating = idOf(res);
+          return inB({ action: "provider.created", targetType: "provider", targetId: migrating }, ccB);
+        },
+      );
+      type MigrationProgress = {
+        migration: { phase: string; tasks: { id: string; subscriptionId: string }[] } | null;
+      };
+      /** Workers take turns (a fake minute apart) until the migration's phase is `phase`. */
+      const untilPhase = async (phase: string) => {
+        for (let turn = 0; turn < 60; turn++) {
+          await h.modules.onboarding.runDue();
+          const progress = (
+            await h.request(op, "GET", `/api/v1/providers/${migrating}/onboarding`)
+          ).json() as MigrationProgress;
+          if (progress.migration?.phase === phase) return progress.migration;
+          h.clock.advance(61_000);
+        }
+        assert.fail(`the migration never reached ${phase}`);
+      };
+      /** The links of the newest invitation mail to the tenant's administrator; its token joins the secrets. */
+      const latestLinks = async () => {
+        await h.modules.notifications.deliverDue(mailer);
+        const links = invitationLinks(sent.filter((m) => m.to.includes(tenantAdminEmail)).at(-1));
+        secrets.push(links.token);
+        return links;
+      };
+      await untilPhase("invitation_sent");
+      await step(
+        "declineMigrationInvitation",
+        anonymous,
+        "POST",
+        `/api/v1/migration-invitations/${(await latestLinks()).token}/decline`,
+        { reason: "We decide next quarter." },
+        onMigrating("migration.invitation_declined", "system"),
+        200,
+      );
+      await untilPhase("declined");
+      await step(
+        "resendMigrationInvitation",
+        op,
+        "POST",
+        `/api/v1/providers/${migrating}/migration/invitation/resend`,
+        undefined,
+        onMigrating("migration.invitation_resent"),
+        200,
+      );
+      const accepting = await invitationPage(connected.emu, (await latestLinks()).reseller, tenant.admin);
+      assert.match((await accepting.answer("accept")).text, /You accepted the invitation/);
+      const transferring = await untilPhase("subscriptions_transferring");
+      const moved = await newSubscription(connected.emu, tenant.tenantId, {
+        displayName: "Audit Legacy (CSP)",
+        offer: "AzurePlan",
+        partnerTenantId: seed.tenantId,
+      });
+      const subscriptionOf = (name: string) =>
+        tenant.subscriptions.find((x) => x.displayName === name)?.subscriptionId ?? "";
+      await step(
+        "leaveOutMigrationSubscription",
+        op,
+        "POST",
+        `/api/v1/providers/${migrating}/migration/subscriptions/${subscriptionOf("Audit sandbox")}/leave-out`,
+        undefined,
+        onMigrating("migration.subscription_left_out"),
+        200,
+      );
+      const legacyTask = transferring.tasks.find((t) => t.subscriptionId === subscriptionOf("Audit Legacy"));
+      await step(
+        "completeTechnicalTask",
+        op,
+        "POST",
+        `/api/v1/technical-tasks/${legacyTask?.id ?? ""}/complete`,
+        { targetSubscriptionId: moved, note: "Resources moved with the customer's IT." },
+        onMigrating("migration.task_completed"),
+        200,
+      );
       // The partner's allowed-services presets, and a drift check an operator runs.
       const byOperator = (action: string, targetType: string, targetId: string | null) => () =>
         e({ action, actorId: ids.operator, orgId: null, targetType, targetId });
@@ -1113,6 +1312,18 @@ for (const backend of backends()) {
         names.filter((k) => /password|secret|token|hash/i.test(k)),
         [],
       );
+    });
+
+    void test("no log line contains a password, a session secret, a CSRF token, a token secret or a migration invitation's link token", () => {
+      assert.ok(logLines.length > 100, "the API logged the drive");
+      const links = logLines.filter((l) => l.includes("/api/v1/migration-invitations/"));
+      assert.ok(links.length > 0, "the decline through the mail's link was logged");
+      for (const secret of secrets)
+        for (const line of logLines)
+          assert.ok(
+            !line.includes(secret),
+            `a secret starting ${secret.slice(0, 6)} is in a log line: ${line}`,
+          );
     });
 
     void test("an org admin pages the organization's log newest first, and never sees another organization's records", async () => {

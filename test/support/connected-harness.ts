@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { DestinationStream } from "pino";
 import type { DemoSeed, RunningEmulator } from "../../src/emulator/index.ts";
 import { systemClock } from "../../src/platform/clock.ts";
 import type { Database } from "../../src/platform/db/open-database.ts";
@@ -8,19 +9,21 @@ import { integrationsFor } from "./test-integrations.ts";
 
 /**
  * The real API on a real database, connected to a seeded emulator through the real adapters, with a fresh secrets
- * key: what tests need whose operations reach Microsoft or the partner cloud. `close` ends all of it.
+ * key: what tests need whose operations reach Microsoft or the partner cloud. `close` ends all of it. With
+ * `logStream`, the API logs there (at LOG_LEVEL).
  */
 export async function connectedHarness(
   name: string,
   database: Database,
   env: Record<string, string> = {},
+  opts: { logStream?: DestinationStream } = {},
 ): Promise<{ h: Harness; emu: RunningEmulator; seed: DemoSeed; close: () => Promise<void> }> {
   const { emu, seed } = await startSeededEmulator(name);
   const built = await integrationsFor(emu, seed, systemClock);
   const h = await createHarness(
     database,
     { SECRETS_KEYS: `k1:${randomBytes(32).toString("base64")}`, ...env },
-    { integrations: built.integrations },
+    { integrations: built.integrations, ...(opts.logStream ? { logStream: opts.logStream } : {}) },
   );
   return {
     h,
