@@ -136,10 +136,7 @@ async function invitationLinks(to: string) {
   return {
     subject: mail.subject,
     reseller: link(/https:\/\/\S+\/partner-invitation\?\S+/),
-    gdapRelationshipId:
-      /granularAdminRelationships\/([\w-]+)/.exec(
-        link(/https:\/\/\S+granularAdminRelationships\/\S+/),
-      )?.[1] ?? "",
+    gdap: link(/https:\/\/\S+granularAdminRelationships\/\S+/),
     decline: link(/http:\/\/127\.0\.0\.1:\d+\/migration-invitations\/[\w-]{43}/),
   };
 }
@@ -181,11 +178,13 @@ void test(
     const tenant = await existingTenant("contosoold", [
       { displayName: "Contoso Production", offer: "PayAsYouGo" },
       { displayName: "Contoso Legacy", offer: "EnterpriseAgreement" },
+      { displayName: "Contoso Sandbox", offer: "MSDN" },
     ]);
     const admin = await pages.newPage();
     const production = tenant.subscriptions.find((s) => s.displayName === "Contoso Production");
     const legacy = tenant.subscriptions.find((s) => s.displayName === "Contoso Legacy");
-    assert.ok(production && legacy, "the scenario made both subscriptions");
+    const sandbox = tenant.subscriptions.find((s) => s.displayName === "Contoso Sandbox");
+    assert.ok(production && legacy && sandbox, "the scenario made the three subscriptions");
     const panel = admin.getByTestId("migration");
     const phase = (p: string) => admin.locator(`[data-testid="migration"][data-phase="${p}"]`);
 
@@ -258,11 +257,7 @@ void test(
               await customer.screenshot({ path: "/tmp/pc-migration-public.png", fullPage: true });
 
               // Microsoft's pages: sign in as the tenant's Global Administrator, approve GDAP, accept the reseller.
-              // The mail links to the admin center's app (a page whose fragment names the request); the emulator
-              // serves that request's page at its own path.
-              await customer.goto(
-                `${product.emu.baseUrl}/admin/granular-admin-relationships/${links.gdapRelationshipId}`,
-              );
+              await customer.goto(links.gdap);
               await customer.getByLabel("Email or username").fill(tenant.admin.userName);
               await customer.getByLabel("Password").fill(tenant.admin.password);
               await customer.getByRole("button", { name: "Sign in" }).click();
@@ -301,18 +296,19 @@ void test(
           );
           assert.match(
             (await admin.getByTestId("migration-headline").textContent()) ?? "",
-            /0 of 2 under the partner/,
+            /0 of 3 under the partner/,
           );
           const rows = panel.getByTestId("migration-subscription");
-          assert.equal(await rows.count(), 2);
+          assert.equal(await rows.count(), 3);
           const productionRow = panel.locator(`[data-subscription-id="${production.subscriptionId}"]`);
           const legacyRow = panel.locator(`[data-subscription-id="${legacy.subscriptionId}"]`);
           assert.match((await productionRow.textContent()) ?? "", /Pay-as-you-go/);
           assert.match((await legacyRow.textContent()) ?? "", /Enterprise Agreement/);
           assert.equal(await legacyRow.getAttribute("data-state"), "waiting");
           const tasks = panel.getByTestId("migration-task");
-          assert.equal(await tasks.count(), 2, "a transfer and a move for the technical account manager");
+          assert.equal(await tasks.count(), 3, "a transfer and two moves for the technical account manager");
           assert.deepEqual(await tasks.evaluateAll((rs) => rs.map((r) => r.getAttribute("data-state"))), [
+            "open",
             "open",
             "open",
           ]);
@@ -323,6 +319,32 @@ void test(
             "an accepted invitation is not sent again",
           );
           await admin.screenshot({ path: "/tmp/pc-migration-moving.png", fullPage: true });
+        })(),
+      ),
+    );
+
+    await t.test("the organization admin leaves the sandbox subscription out: it stays as it is", () =>
+      explained(
+        (async () => {
+          await panel.getByRole("button", { name: "Leave Contoso Sandbox out" }).click();
+          const confirm = admin.getByRole("dialog");
+          await confirm.getByText("its technical task is cancelled").waitFor();
+          await confirm.getByRole("button", { name: "Leave it out" }).click();
+          await panel
+            .locator(`[data-subscription-id="${sandbox.subscriptionId}"][data-state="left_out"]`)
+            .waitFor();
+          await admin.getByTestId("migration-headline").getByText("0 of 2 under the partner").waitFor();
+          assert.equal(
+            await panel.getByRole("button", { name: "Leave Contoso Sandbox out" }).count(),
+            0,
+            "a subscription left out cannot be left out again",
+          );
+          assert.deepEqual(
+            await panel
+              .getByTestId("migration-task")
+              .evaluateAll((rs) => rs.map((r) => r.getAttribute("data-state")).sort()),
+            ["cancelled", "open", "open"],
+          );
         })(),
       ),
     );
@@ -415,12 +437,12 @@ void test(
           const states = await panel
             .getByTestId("migration-subscription")
             .evaluateAll((rs) => rs.map((r) => r.getAttribute("data-state")));
-          assert.deepEqual(states, ["under_management", "under_management"]);
+          assert.deepEqual(states.sort(), ["left_out", "under_management", "under_management"]);
           assert.deepEqual(
             await panel
               .getByTestId("migration-task")
-              .evaluateAll((rs) => rs.map((r) => r.getAttribute("data-state"))),
-            ["done", "done"],
+              .evaluateAll((rs) => rs.map((r) => r.getAttribute("data-state")).sort()),
+            ["cancelled", "done", "done"],
           );
           await admin.getByTestId("provider-details").locator('[data-state="ready"]').waitFor();
           assert.equal(

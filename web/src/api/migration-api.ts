@@ -9,6 +9,11 @@ export function migrationApi(http: HttpClient) {
     /** Mails the partner's invitation again; after expiry or a decline this re-opens it and the run waits again. */
     resendInvitation: (providerId: string) =>
       http.post<MigrationView>(`/providers/${encodeURIComponent(providerId)}/migration/invitation/resend`),
+    /** Keeps one of the tenant's subscriptions out while the migration waits for them; its task is cancelled. */
+    leaveOutSubscription: (providerId: string, subscriptionId: string) =>
+      http.post<MigrationView>(
+        `/providers/${encodeURIComponent(providerId)}/migration/subscriptions/${encodeURIComponent(subscriptionId)}/leave-out`,
+      ),
     /** What the invitation link in the e-mail shows, without a session. */
     publicInvitation: (token: string) => http.get<PublicMigrationInvitation>(invitation(token)),
     /** The tenant's administrator declines the partner, with an optional reason the requester reads. */

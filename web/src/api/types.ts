@@ -316,7 +316,8 @@ export type MigrationSubscription = {
   displayName: string;
   offer: SubscriptionOffer;
   disposition: "under_management" | "transfer" | "move" | "other_partner";
-  state: "waiting" | "blocked" | "under_management";
+  /** `left_out`: the organization kept it out of the migration; it stays as it is. */
+  state: "waiting" | "blocked" | "under_management" | "left_out";
   /** What happens to it, in a sentence for the customer. */
   note: string;
   targetSubscriptionId: string | null;

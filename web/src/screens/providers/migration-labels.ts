@@ -53,12 +53,14 @@ export const subscriptionStateLabel: Record<MigrationSubscription["state"], stri
   waiting: "Waiting",
   blocked: "Blocked",
   under_management: "Under management",
+  left_out: "Left out",
 };
 
 export const subscriptionStateBadge: Record<MigrationSubscription["state"], string> = {
   waiting: "badge badge-accent",
   blocked: "badge badge-warn",
   under_management: "badge badge-ok",
+  left_out: "badge",
 };
 
 export const taskKindLabel: Record<TechnicalTaskKind, string> = {
@@ -78,6 +80,12 @@ export const taskStateBadge: Record<TechnicalTaskState, string> = {
   cancelled: "badge",
 };
 
+/** The phases in which the migration waits for its subscriptions, so one may still be left out. */
+export const choosingSubscriptions: ReadonlySet<MigrationPhase> = new Set([
+  "subscriptions_transferring",
+  "blocked_by_existing_partner",
+]);
+
 /** The migration's state in one line, with the person or fact it turns on. */
 export function migrationHeadline(m: MigrationView): string {
   const to = m.invitation?.to ?? m.adminEmail;
@@ -89,13 +97,14 @@ export function migrationHeadline(m: MigrationView): string {
     case "accepted":
       return `Accepted — ${m.primaryDomain} is being taken under the partner`;
     case "subscriptions_transferring": {
-      const done = m.subscriptions.filter((s) => s.state === "under_management").length;
-      return `Subscriptions moving — ${done} of ${m.subscriptions.length} under the partner`;
+      const kept = m.subscriptions.filter((s) => s.state !== "left_out");
+      const done = kept.filter((s) => s.state === "under_management").length;
+      return `Subscriptions moving — ${done} of ${kept.length} under the partner`;
     }
     case "blocked_by_existing_partner":
       return "Blocked: the tenant's subscriptions are billed through another partner";
     case "ready":
-      return `Ready — ${m.primaryDomain} and its subscriptions are under the partner`;
+      return `Ready — ${m.primaryDomain} is under the partner's care`;
     case "expired":
       return `Expired — ${to} did not accept the invitation in time`;
     case "declined":

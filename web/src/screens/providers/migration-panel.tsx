@@ -7,20 +7,14 @@ import { formatDateTime } from "../../ui/format-time.ts";
 import { useSubmit } from "../../ui/use-submit.ts";
 import {
   actorLabel,
+  choosingSubscriptions,
   durationText,
   migrationHeadline,
   migrationPhaseBadge,
   migrationPhaseLabel,
 } from "./migration-labels.ts";
+import type { MigrationActions } from "./migration-actions.ts";
 import { MigrationSubscriptions, MigrationTasks } from "./migration-subscriptions.tsx";
-
-type ResendProps = {
-  providerId: string;
-  /** Organization and cost-center admins of the provider may send the invitation again. */
-  mayResend: boolean;
-  /** The view the server answered after sending it again. */
-  onResent: (view: MigrationView) => void;
-};
 
 function InvitationLink({ label, href, testId }: { label: string; href: string; testId: string }) {
   return (
@@ -43,9 +37,9 @@ function InvitationCard({
   expired,
   gdapPending,
   providerId,
-  mayResend,
-  onResent,
-}: ResendProps & {
+  mayAct,
+  onChanged,
+}: MigrationActions & {
   invitation: MigrationInvitation;
   primaryDomain: string;
   /** The invitation is out and neither accepted, declined nor expired. */
@@ -59,7 +53,7 @@ function InvitationCard({
     setNotice(null);
     const view = await api.migration.resendInvitation(providerId);
     setNotice(`The invitation was sent again to ${view.invitation?.to ?? invitation.to}.`);
-    onResent(view);
+    onChanged(view);
   });
   const i = invitation;
   const acceptedAt = i.acceptedAt;
@@ -67,7 +61,7 @@ function InvitationCard({
     <section aria-labelledby="migration-invitation-heading" data-testid="migration-invitation">
       <div className="card-header">
         <h3 id="migration-invitation-heading">The partner&apos;s invitation</h3>
-        {i.canResend && mayResend ? (
+        {i.canResend && mayAct ? (
           <button
             type="button"
             className="btn"
@@ -173,10 +167,10 @@ function GdapDetails({ gdap }: { gdap: MigrationGdap }) {
 
 /**
  * The migration of an existing tenant as its requester follows it: the phase and who must act in a live line, the
- * partner's invitation (sent again from here), the admin relationship, each subscription's fate and the technical
- * account manager's tasks.
+ * partner's invitation (sent again from here), the admin relationship, each subscription's fate (one may be left out
+ * while the migration waits for them) and the technical account manager's tasks.
  */
-export function MigrationPanel({ migration, ...resend }: ResendProps & { migration: MigrationView }) {
+export function MigrationPanel({ migration, ...actions }: MigrationActions & { migration: MigrationView }) {
   const m = migration;
   return (
     <section
@@ -212,11 +206,15 @@ export function MigrationPanel({ migration, ...resend }: ResendProps & { migrati
           waiting={m.phase === "requested" || m.phase === "invitation_sent"}
           expired={m.phase === "expired"}
           gdapPending={m.gdap?.status === "approvalPending"}
-          {...resend}
+          {...actions}
         />
       ) : null}
       {m.gdap ? <GdapDetails gdap={m.gdap} /> : null}
-      <MigrationSubscriptions subscriptions={m.subscriptions} />
+      <MigrationSubscriptions
+        subscriptions={m.subscriptions}
+        choosing={choosingSubscriptions.has(m.phase)}
+        {...actions}
+      />
       <MigrationTasks tasks={m.tasks} />
     </section>
   );

@@ -1,4 +1,7 @@
+import { useState } from "react";
 import type { MigrationSubscription, TechnicalTask } from "../../api/types.ts";
+import { useApi } from "../../app/api-context.ts";
+import { ConfirmDialog } from "../../ui/confirm-dialog.tsx";
 import { formatDateTime } from "../../ui/format-time.ts";
 import {
   offerLabel,
@@ -8,9 +11,25 @@ import {
   taskStateBadge,
   taskStateLabel,
 } from "./migration-labels.ts";
+import type { MigrationActions } from "./migration-actions.ts";
 
-/** The tenant's Azure subscriptions: how each is bought, what happens to it, and whether it is there yet. */
-export function MigrationSubscriptions({ subscriptions }: { subscriptions: MigrationSubscription[] }) {
+/** Subscriptions still on their way, which the requester may keep out of the migration. */
+const leavable = new Set<MigrationSubscription["state"]>(["waiting", "blocked"]);
+
+/**
+ * The tenant's Azure subscriptions: how each is bought, what happens to it, and whether it is there yet. While the
+ * migration waits for them, its requester may leave one out (it stays as it is).
+ */
+export function MigrationSubscriptions({
+  subscriptions,
+  choosing,
+  providerId,
+  mayAct,
+  onChanged,
+}: MigrationActions & { subscriptions: MigrationSubscription[]; choosing: boolean }) {
+  const api = useApi();
+  const [leaving, setLeaving] = useState<MigrationSubscription | null>(null);
+  const actions = choosing && mayAct && subscriptions.some((s) => leavable.has(s.state));
   return (
     <div>
       <h3 id="migration-subscriptions-heading">Subscriptions</h3>
@@ -30,6 +49,7 @@ export function MigrationSubscriptions({ subscriptions }: { subscriptions: Migra
               <th>Offer</th>
               <th>What happens</th>
               <th>State</th>
+              {actions ? <th aria-label="Actions" /> : null}
             </tr>
           </thead>
           <tbody>
@@ -60,11 +80,40 @@ export function MigrationSubscriptions({ subscriptions }: { subscriptions: Migra
                 <td className="nowrap">
                   <span className={subscriptionStateBadge[s.state]}>{subscriptionStateLabel[s.state]}</span>
                 </td>
+                {actions ? (
+                  <td className="row-actions">
+                    {leavable.has(s.state) ? (
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        aria-label={`Leave ${s.displayName} out`}
+                        onClick={() => setLeaving(s)}
+                      >
+                        Leave out…
+                      </button>
+                    ) : null}
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      {leaving ? (
+        <ConfirmDialog
+          title={`Leave ${leaving.displayName} out of the migration?`}
+          confirmLabel="Leave it out"
+          onClose={() => setLeaving(null)}
+          onConfirm={async () => {
+            onChanged(await api.migration.leaveOutSubscription(providerId, leaving.subscriptionId));
+          }}
+        >
+          <p>
+            It stays as it is: billed as today and outside the partner&apos;s care, and its technical task is
+            cancelled. The provider is ready once the other subscriptions are under the partner.
+          </p>
+        </ConfirmDialog>
+      ) : null}
     </div>
   );
 }

@@ -120,7 +120,7 @@ export function ProviderPage({ workspaceId, providerId }: { workspaceId: string;
     () => void refresh(),
   );
 
-  const resent = (view: MigrationView) => {
+  const migrationChanged = (view: MigrationView) => {
     const ended = onboarding.progress !== null && terminalRunStates.has(onboarding.progress.state);
     onboarding.showMigration(view);
     setLogVersion((v) => v + 1);
@@ -243,8 +243,8 @@ export function ProviderPage({ workspaceId, providerId }: { workspaceId: string;
         <MigrationPanel
           migration={onboarding.progress.migration}
           providerId={provider.id}
-          mayResend={access.optimized && !deleting}
-          onResent={resent}
+          mayAct={access.optimized && !deleting}
+          onChanged={migrationChanged}
         />
       ) : null}
       {hasRun ? (
