@@ -35,10 +35,14 @@ import { workspaceRoutes } from "./routes/workspace-routes.ts";
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /**
- * Secrets never reach the log: cookies, bearer tokens, CSRF tokens, and tokens in query strings (an invitation's
- * token; the code and state Microsoft sends back with a sign-in).
+ * Secrets never reach the log: cookies, bearer tokens, CSRF tokens, tokens in query strings (an invitation's token;
+ * the code and state Microsoft sends back with a sign-in) and a migration invitation's token in its path (also on a
+ * mistyped path under it, which matches no route).
  */
-const redactedUrl = (url: string) => url.replace(/([?&](?:token|code|state)=)[^&]*/g, "$1[redacted]");
+const redactedUrl = (url: string) =>
+  url
+    .replace(/([?&](?:token|code|state)=)[^&]*/g, "$1[redacted]")
+    .replace(/(\/migration-invitations\/)[^/?#]+/g, "$1[redacted]");
 
 export type BuildOptions = {
   logger?: FastifyServerOptions["logger"];

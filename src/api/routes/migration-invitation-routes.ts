@@ -9,15 +9,6 @@ const tokenParams = z.object({
     .regex(/^[A-Za-z0-9_-]{43}$/, "token must be the one in the invitation link; copy the whole link"),
 });
 
-/** The token is the link's only credential: request logs show where the link leads, never the token. */
-const logSerializers = {
-  req: (req: { method: string; url: string; id: string }) => ({
-    method: req.method,
-    url: req.url.replace(/(\/migration-invitations\/)[^/?]*/, "$1[redacted]"),
-    id: req.id,
-  }),
-};
-
 const PublicInvitationSchema = z.object({
   partnerName: z.string(),
   organizationName: z.string(),
@@ -38,7 +29,6 @@ export function migrationInvitationRoutes(app: App, deps: ApiDeps): void {
     "/api/v1/migration-invitations/:token",
     {
       config: { auth: "public" },
-      logSerializers,
       schema: {
         operationId: "getMigrationInvitation",
         tags: ["onboarding"],
@@ -57,7 +47,6 @@ export function migrationInvitationRoutes(app: App, deps: ApiDeps): void {
     "/api/v1/migration-invitations/:token/decline",
     {
       config: { auth: "public" },
-      logSerializers,
       schema: {
         operationId: "declineMigrationInvitation",
         tags: ["onboarding"],

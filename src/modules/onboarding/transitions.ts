@@ -42,7 +42,7 @@ const sentence = (e: RunEvent, label: (stepId: string) => string): string => {
     case "run_succeeded":
       return "Onboarding finished.";
     case "retry_requested":
-      return `An operator asked to try "${step}" again.`;
+      return `Asked to try "${step}" again.`;
     case "resumed":
       return `An operator resumed onboarding at "${step}".`;
     case "cancel_requested":
