@@ -191,7 +191,7 @@ for (const backend of backends()) {
 
       const ended = await until(org.adminId, provider.id, (m) => m.phase !== "invitation_sent", "a decision");
       assert.equal(ended.phase, "declined");
-      assert.equal(ended.whoMustAct, "customer_admin");
+      assert.equal(ended.whoMustAct, "requester");
       assert.ok(ended.summary.includes(reason), ended.summary);
       const failed = await providerOf(org.adminId, provider.id);
       assert.equal(failed.state, "failed");

@@ -47,7 +47,9 @@ const MigrationSchema = z.object({
     "failed",
     "cancelled",
   ]),
-  whoMustAct: z.enum(["customer_admin", "technical_account_manager", "partner_cloud", "operator"]).nullable(),
+  whoMustAct: z
+    .enum(["customer_admin", "requester", "technical_account_manager", "partner_cloud", "operator"])
+    .nullable(),
   summary: z.string().describe("What the migration waits for, or why it stopped, in a sentence"),
   primaryDomain: z.string(),
   adminEmail: z.string(),

@@ -281,7 +281,8 @@ export type MigrationPhase =
   | "cancelled";
 
 /** Who must do something for a migration to move on. */
-export type MigrationActor = "customer_admin" | "technical_account_manager" | "partner_cloud" | "operator";
+export type MigrationActor =
+  "customer_admin" | "requester" | "technical_account_manager" | "partner_cloud" | "operator";
 
 /** The partner's reseller invitation to the tenant's administrator, as mailed and followed up. */
 export type MigrationInvitation = {

@@ -22,7 +22,9 @@ export type MigrationPhase =
   | "failed"
   | "cancelled";
 
-export type WhoMustAct = "customer_admin" | "technical_account_manager" | "partner_cloud" | "operator" | null;
+/** `requester`: the organization's administrators, e.g. to talk to the tenant's administrator and send it again. */
+export type WhoMustAct =
+  "customer_admin" | "requester" | "technical_account_manager" | "partner_cloud" | "operator" | null;
 
 export type TechnicalTaskView = {
   id: string;
@@ -160,11 +162,11 @@ export function migrationView(
     summary = run.cancelReason ?? "The migration was cancelled.";
   } else if (run.state === "failed" && run.errorCode === "invitation_expired") {
     phase = "expired";
-    who = "customer_admin";
+    who = "requester";
     summary = run.lastError ?? "The invitation expired.";
   } else if (run.state === "failed" && run.errorCode === "invitation_declined") {
     phase = "declined";
-    who = "customer_admin";
+    who = "requester";
     summary = run.lastError ?? "The administrator declined the invitation.";
   } else if (run.state === "failed") {
     phase = "failed";
@@ -191,9 +193,12 @@ export function migrationView(
   } else {
     phase = "subscriptions_transferring";
     who = openTasks.length ? "technical_account_manager" : "partner_cloud";
-    summary =
-      step === "await-subscriptions" && run.waitingFor
-        ? `Waiting for ${run.waitingFor}.`
+    summary = openTasks.length
+      ? `Waiting for the partner's technical account manager: ${openTasks.map((t) => t.title).join("; ")}.`
+      : step === "await-subscriptions"
+        ? run.waitingFor
+          ? `Waiting for ${run.waitingFor}.`
+          : "Partner Cloud is checking the subscriptions in Azure."
         : "Partner Cloud is granting its access and applying the allowed services.";
   }
   if (run.state === "stuck") {

@@ -71,6 +71,10 @@ const Found = z.object({
   ),
 });
 
+/** The administrator's reason as they wrote it, closed by a full stop unless it ends in one already. */
+const reasonGiven = (reason: string | null) =>
+  reason ? ` Their reason: "${/[.!?]$/.test(reason.trim()) ? reason.trim() : `${reason.trim()}.`}"` : "";
+
 const pollDelay = (attempt: number) =>
   Math.min(LONGEST_POLL_MS, FIRST_POLL_MS * 2 ** Math.min(10, Math.max(0, attempt - 1)));
 
@@ -202,7 +206,7 @@ export function migrateTenantWorkflow(deps: OnboardingDeps) {
         if (invitation.declinedAt)
           return fail({
             code: "invitation_declined",
-            message: `${invitation.toEmail} declined the invitation on ${invitation.declinedAt.toUTCString()}${invitation.declineReason ? `, saying: "${invitation.declineReason}"` : ""}. Talk to them; the invitation can be sent again from the provider's page.`,
+            message: `${invitation.toEmail} declined the invitation on ${invitation.declinedAt.toUTCString()}.${reasonGiven(invitation.declineReason)} Talk to them; the invitation can be sent again from the provider's page.`,
           });
         const now = ctx.clock.now().getTime();
         if (now >= invitation.expiresAt.getTime())

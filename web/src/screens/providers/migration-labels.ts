@@ -36,6 +36,7 @@ export const migrationPhaseBadge: Record<MigrationPhase, string> = {
 
 export const actorLabel: Record<MigrationActor, string> = {
   customer_admin: "The tenant's Azure administrator",
+  requester: "Your organization's administrators (talk to the tenant's administrator, then send it again)",
   technical_account_manager: "The partner's technical account manager",
   partner_cloud: "Partner Cloud, by itself",
   operator: "The partner's operators",
