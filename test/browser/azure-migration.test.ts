@@ -454,6 +454,30 @@ void test(
         })(),
       ),
     );
+
+    await t.test("the organization admin reads the whole migration in the provider's audit trail", () =>
+      explained(
+        (async () => {
+          await admin.getByRole("link", { name: "the provider's audit trail" }).click();
+          const table = admin.getByTestId("audit-table");
+          await table.waitFor();
+          const actions = await table
+            .locator("code.action")
+            .evaluateAll((cells) => cells.map((c) => c.textContent ?? ""));
+          for (const action of [
+            "provider.created",
+            "migration.invitation_sent",
+            "migration.invitation_resent",
+            "migration.accepted",
+            "migration.subscriptions_planned",
+            "migration.subscription_left_out",
+            "migration.task_completed",
+            "onboarding.run_succeeded",
+          ])
+            assert.ok(actions.includes(action), `${action} in the trail: ${actions.join(", ")}`);
+        })(),
+      ),
+    );
   },
 );
 

@@ -26,7 +26,16 @@ const REFRESH_MS = 5000;
 
 type Dialog = "rename" | "delete" | "shutdown" | null;
 
-function ProviderLog({ providerId, version }: { providerId: string; version: number }) {
+function ProviderLog({
+  providerId,
+  version,
+  auditTrail,
+}: {
+  providerId: string;
+  version: number;
+  /** Whether the user may read the audit log, where the provider's whole trail is. */
+  auditTrail: boolean;
+}) {
   const api = useApi();
   const first = useLoad(() => api.providers.logs(providerId), `${providerId}/${version}`);
   const [older, setOlder] = useState<{ items: ProviderEvent[]; next: string | null } | null>(null);
@@ -43,6 +52,12 @@ function ProviderLog({ providerId, version }: { providerId: string; version: num
   return (
     <section className="card" aria-labelledby="provider-log">
       <h2 id="provider-log">Log</h2>
+      {auditTrail ? (
+        <p className="muted">
+          Who did what, with every step of its onboarding:{" "}
+          <Link to={`/audit-log?target=${encodeURIComponent(providerId)}`}>the provider's audit trail</Link>.
+        </p>
+      ) : null}
       {first.error ? <LoadError error={first.error} onRetry={() => void first.reload()} /> : null}
       <FormError message={more.formError} />
       {first.data && events.length === 0 ? <p className="empty-inline">Nothing logged yet.</p> : null}
@@ -320,7 +335,7 @@ export function ProviderPage({ workspaceId, providerId }: { workspaceId: string;
           </dd>
         </dl>
       </section>
-      <ProviderLog providerId={provider.id} version={logVersion} />
+      <ProviderLog providerId={provider.id} version={logVersion} auditTrail={permissions.canSeeAuditLog} />
       {dialog === "rename" ? (
         <RenameProviderDialog
           provider={provider}
