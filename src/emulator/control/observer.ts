@@ -13,7 +13,10 @@ export type ObservedRequest = {
   readonly route: string;
   /** The path and query as sent. */
   readonly url: string;
-  /** MS-RequestId (Partner Center) or x-ms-client-request-id (Azure SDKs), when the caller sent one. */
+  /**
+   * MS-RequestId (Partner Center), x-ms-client-request-id (Azure SDKs) or client-request-id (Microsoft Graph), when
+   * the caller sent one.
+   */
   readonly requestId: string | null;
   readonly receivedAt: number;
   /** Filled in when the answer is ready; null while in flight, or when the connection was cut without one. */
@@ -87,7 +90,9 @@ export function installObserver(app: FastifyInstance): EmulatorObserver {
       route: `${req.method} ${req.routeOptions.url ?? req.url.split("?")[0] ?? ""}`,
       url: req.url,
       requestId:
-        firstHeader(req.headers["ms-requestid"]) ?? firstHeader(req.headers["x-ms-client-request-id"]),
+        firstHeader(req.headers["ms-requestid"]) ??
+        firstHeader(req.headers["x-ms-client-request-id"]) ??
+        firstHeader(req.headers["client-request-id"]),
       receivedAt: Date.now(),
       answeredAt: null,
       status: null,
