@@ -10,8 +10,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { startEmulator, type DemoSeed, type RunningEmulator } from "../../src/emulator/index.ts";
 import type { ObservedRequest } from "../../src/emulator/control/observer.ts";
+import { createModules } from "../../src/main/runtime.ts";
 import { systemClock } from "../../src/platform/clock.ts";
+import { parseConfig } from "../../src/platform/config.ts";
 import { openDatabase, type Database } from "../../src/platform/db/open-database.ts";
+import { seededRandom } from "../../src/platform/seeded-random.ts";
 import { scratchPostgres } from "./databases.ts";
 import { createHarness, must, passwordHash, type Auth, type Harness } from "./harness.ts";
 import { billingAccountWithTerms, contact, instantProvisioning, ukAddress } from "./onboarding-world.ts";
@@ -22,7 +25,7 @@ import { createWorld, type World } from "./world.ts";
  * What the reliability tests of the new-customer onboarding stand on: a seeded emulator in this process (so the
  * test sees and holds every upstream request), a database, and the real API on it (to create organizations and
  * providers, and for the operators' retry). On a scratch PostgreSQL database (`scratchWorld`), worker processes
- * run by `workerLineage` drive the runs; elsewhere the test drives them in-process (driveRuns).
+ * run by `workerLineage` drive the runs; elsewhere the test drives them in-process (driveRuns, inProcessWorker).
  */
 export type ReliabilityWorld = {
   readonly emu: RunningEmulator;
@@ -314,6 +317,33 @@ export function workerLineage(
       }
       await Promise.all(starting.map((w) => w.catch(() => undefined)));
       current = null;
+    },
+  };
+}
+
+/**
+ * A worker in the test's own process, for a world whose database one process owns (PGlite): the product's modules
+ * on the world's database and the system clock, connected to its emulator through the real adapters, as a worker
+ * process would be. It cannot be killed; `stop()` lets its steps finish.
+ */
+export async function inProcessWorker(
+  world: ReliabilityWorld,
+  opts: { seed: number; concurrency?: number },
+): Promise<{ stop(): Promise<void> }> {
+  const config = parseConfig({
+    DATA_DIR: path.join(os.tmpdir(), "pc-reliability-worker"),
+    PUBLIC_URL: "http://localhost:8080",
+    SECRETS_KEYS: world.secretsKeys,
+  });
+  const connected = await integrationsFor(world.emu, world.seed, systemClock);
+  const modules = createModules(world.database, config, systemClock, connected.integrations, {
+    random: seededRandom(opts.seed),
+  });
+  const worker = modules.onboarding.startWorker({ concurrency: opts.concurrency ?? 4, pollMs: 50 });
+  return {
+    async stop() {
+      await worker.stop();
+      connected.close();
     },
   };
 }
