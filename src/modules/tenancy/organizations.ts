@@ -96,7 +96,10 @@ export function createOrganizations(deps: TenancyDeps) {
 
     /** An organization's name for a message to someone outside it (a mail, a public page); null when unknown. */
     async nameOf(id: string): Promise<string | null> {
-      const [org] = await db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, id));
+      const [org] = await db
+        .select({ name: organizations.name })
+        .from(organizations)
+        .where(eq(organizations.id, id));
       return org?.name ?? null;
     },
 
