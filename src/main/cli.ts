@@ -1,3 +1,4 @@
+import { billingCommand } from "../modules/billing/engine/index.ts";
 import { ConfigError, loadConfig } from "../platform/config.ts";
 import { DataDirLockedError } from "../platform/db/data-dir-lock.ts";
 import { runEmulator } from "./emulator-process.ts";
@@ -13,6 +14,8 @@ Commands:
   worker    the background worker only (scale out: several, on PostgreSQL)
   demo      start with a demo partner, organizations, cost centers and users
   emulator  the offline Microsoft world alone [--seed demo] [--json]
+  billing rate FILE... [--markup PCT] [--json]
+            rate Partner Center daily rated usage files, no database (pcloud billing help)
   help      this text
 
 Configuration comes from the environment: PORT (8080), HOST (127.0.0.1), DATA_DIR (./data),
@@ -33,6 +36,10 @@ export async function main(argv: string[]): Promise<void> {
     worker: { http: false, worker: true, demo: false, embedded: false },
     demo: { http: true, worker: true, demo: true, embedded: true },
   };
+  if (command === "billing") {
+    process.exitCode = await billingCommand(args.slice(args.indexOf(command) + 1), process);
+    return;
+  }
   if (command === "emulator") {
     const seedAt = args.indexOf("--seed");
     const seed = seedAt >= 0 ? (args[seedAt + 1] ?? "demo") : null;
