@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { formatDecimal, parseDecimal, type Decimal } from "./decimal.ts";
 import { createPricePlan } from "./price-plan.ts";
@@ -17,6 +18,7 @@ Options:
   --split                       one invoice line for IaaS and one for SaaS instead of one for all usage
   --label TEXT                  the invoice line's label (default: Integrated Azure Services Usage)
   --json                        print JSON instead of text
+  --threads N                   threads rating a large file (default: one per processor)
 
 Rows that cannot be read are reported on stderr with their line and rated no further. The exit code is 1 when a
 file cannot be read at all (missing, not a usage file), 2 for a wrong command line, else 0.
@@ -49,6 +51,7 @@ export async function billingCommand(
         split: { type: "boolean" },
         label: { type: "string" },
         json: { type: "boolean" },
+        threads: { type: "string" },
         help: { type: "boolean" },
       },
     });
@@ -72,6 +75,9 @@ export async function billingCommand(
       return usageError(io, `--category-markup ${JSON.stringify(entry)} is not NAME=PCT, e.g. "Storage=5"`);
     byCategory[entry.slice(0, at)] = percent;
   }
+  const threads = values.threads === undefined ? availableParallelism() : Number.parseInt(values.threads, 10);
+  if (!/^\d+$/.test(values.threads ?? "1") || threads < 1)
+    return usageError(io, `--threads ${JSON.stringify(values.threads)} is not a whole number from 1`);
   const plan = createPricePlan({ markupPercent: markup, meterCategoryMarkupPercent: byCategory });
   if (!plan.ok) return usageError(io, plan.error.message);
   const options: InvoiceOptions = {
@@ -80,11 +86,16 @@ export async function billingCommand(
   };
 
   const quarantined: { file: string; row: QuarantinedRow }[] = [];
-  let quarantinedCount = 0;
-  const rated = await rateUsageFiles(files, plan.value, options, (file, row) => {
-    quarantinedCount++;
-    if (quarantined.length < SHOWN_QUARANTINED) quarantined.push({ file, row });
-  });
+  const rated = await rateUsageFiles(
+    files,
+    plan.value,
+    options,
+    (file, row) => {
+      if (quarantined.length < SHOWN_QUARANTINED) quarantined.push({ file, row });
+    },
+    { threads },
+  );
+  const quarantinedCount = rated.files.reduce((n, f) => n + f.quarantined, 0);
 
   for (const outcome of rated.files)
     if (outcome.error) io.stderr.write(`${outcome.file}: ${outcome.error.message}\n`);
@@ -100,7 +111,7 @@ export async function billingCommand(
   return rated.files.some((f) => f.error) ? 1 : 0;
 }
 
-const VALUE_OPTIONS = new Set(["--markup", "--category-markup", "--label"]);
+const VALUE_OPTIONS = new Set(["--markup", "--category-markup", "--label", "--threads"]);
 
 /** `--markup -5` as `--markup=-5`, so a discount can be written the natural way. */
 function withAttachedValues(args: readonly string[]): string[] {

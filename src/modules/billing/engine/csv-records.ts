@@ -77,48 +77,90 @@ export class CsvRecordReader {
     };
   }
 
+  /** The offset in the stream of the record reading stopped at (see `stopAt`), or -1. */
+  stoppedAt = -1;
+  /** Records starting at or after this offset of the stream are not read. */
+  private limit = Number.POSITIVE_INFINITY;
+  /** Bytes pushed so far: the offset in the stream of the next chunk. */
+  private streamed = 0;
+  private carryOffset = 0;
+
+  /**
+   * Reads no record that starts at or after `offset` bytes into the stream: the reader stops there and `stoppedAt`
+   * says where that record starts, so a reader given a part of a file ends exactly where the next part's reader
+   * should begin.
+   */
+  stopAt(offset: number): void {
+    this.limit = offset;
+  }
+
+  /** The line the next record starts on. */
+  get nextLine(): number {
+    return this.line;
+  }
+
   push(chunk: Buffer): void {
+    const offset = this.streamed;
+    this.streamed += chunk.length;
+    this.feed(chunk, offset);
+  }
+
+  private feed(chunk: Buffer, offset: number): void {
+    if (this.stoppedAt >= 0) return;
     if (this.skippingLine) {
       const lf = chunk.indexOf(LF);
       if (lf === -1) return;
       this.skippingLine = false;
       this.line++;
       chunk = chunk.subarray(lf + 1);
+      offset += lf + 1;
     }
-    if (this.carry) chunk = this.finishCarriedRecord(this.carry, chunk);
-    const used = chunk.length > 0 ? this.drain(chunk, false) : 0;
-    this.carry = used < chunk.length ? chunk.subarray(used) : null;
-    if (this.carry && this.carry.length > MAX_RECORD_BYTES) {
+    if (this.carry) {
+      const carry = this.carry;
+      this.carry = null;
+      [chunk, offset] = this.finishCarriedRecord(carry, this.carryOffset, chunk, offset);
+      if (this.stoppedAt >= 0) return;
+    }
+    const used = chunk.length > 0 ? this.drain(chunk, offset, false) : 0;
+    if (used >= chunk.length) return;
+    this.carry = chunk.subarray(used);
+    this.carryOffset = offset + used;
+    if (this.carry.length > MAX_RECORD_BYTES) {
       this.onProblem({
         line: this.line,
         code: "record_too_long",
         reason: `the record is longer than ${MAX_RECORD_BYTES} bytes (a quote that is never closed?); the line is skipped`,
       });
       const lf = this.carry.indexOf(LF);
-      const rest = lf === -1 ? null : this.carry.subarray(lf + 1);
+      const rest = this.carry.subarray(lf + 1);
+      const restOffset = this.carryOffset + lf + 1;
       this.carry = null;
       this.skippingLine = lf === -1;
-      if (rest) {
+      if (lf !== -1) {
         this.line++;
-        this.push(rest);
+        this.feed(rest, restOffset);
       }
     }
   }
 
   /**
    * Completes the record cut by the end of the last chunk with the start of this one, copying only as many bytes of
-   * the chunk as it takes (a record is about a kilobyte, a chunk a megabyte); returns the rest of the chunk, which
-   * starts at a record boundary, or an empty buffer when the chunk did not complete the record (it is carried on).
+   * the chunk as it takes (a record is about a kilobyte, a chunk a megabyte). Returns what is left to read and its
+   * offset: the rest of the chunk, from a record boundary; or, when the chunk did not complete the record, everything.
    */
-  private finishCarriedRecord(carry: Buffer, chunk: Buffer): Buffer {
+  private finishCarriedRecord(
+    carry: Buffer,
+    carryOffset: number,
+    chunk: Buffer,
+    chunkOffset: number,
+  ): [Buffer, number] {
     for (let take = Math.min(chunk.length, 64 * 1024); ; take = Math.min(chunk.length, take * 4)) {
       const joined = Buffer.concat([carry, chunk.subarray(0, take)]);
-      const used = this.drain(joined, false);
-      if (used > 0 || take === chunk.length) {
-        if (used >= carry.length) return chunk.subarray(used - carry.length);
-        this.carry = null;
-        return Buffer.concat([joined.subarray(used), chunk.subarray(take)]);
-      }
+      const used = this.drain(joined, carryOffset, false);
+      if (used >= carry.length)
+        return [chunk.subarray(used - carry.length), chunkOffset + used - carry.length];
+      if (used > 0 || take === chunk.length)
+        return [Buffer.concat([joined.subarray(used), chunk.subarray(take)]), carryOffset + used];
     }
   }
 
@@ -126,19 +168,23 @@ export class CsvRecordReader {
   end(): void {
     const bytes = this.carry;
     this.carry = null;
-    if (bytes) this.drain(bytes, true);
+    if (bytes && this.stoppedAt < 0) this.drain(bytes, this.carryOffset, true);
   }
 
   /**
    * Reads every complete record of `bytes`; returns how many bytes were used (the rest starts an incomplete record,
    * unless `final`).
    */
-  private drain(bytes: Buffer, final: boolean): number {
+  private drain(bytes: Buffer, offset: number, final: boolean): number {
     const len = bytes.length;
     const { starts, ends, escaped, capacity } = this;
     let pos = 0;
     while (pos < len) {
       const recordStart = pos;
+      if (offset + recordStart >= this.limit) {
+        this.stoppedAt = offset + recordStart;
+        return len;
+      }
       let line = this.line;
       let count = 0;
       let problem: string | null = null;

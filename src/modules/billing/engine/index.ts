@@ -43,4 +43,5 @@ export {
   type RatingState,
 } from "./rating.ts";
 export { rateUsageFiles, type FileOutcome, type FileUnreadable, type RatedFiles } from "./rate-files.ts";
+export { PARALLEL_FROM_BYTES, rateFileInParallel } from "./parallel-rating.ts";
 export { billingCommand, BILLING_USAGE } from "./billing-command.ts";

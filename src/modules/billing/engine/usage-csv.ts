@@ -168,6 +168,9 @@ export class UsageCsvParser {
   private fieldCount = 0;
   private started = false;
   private pending: Buffer | null = null;
+  /** Bytes of the byte order mark, which the records reader does not see: its offsets are this much smaller. */
+  private byteOrderMark = 0;
+  private limit = Number.POSITIVE_INFINITY;
   private lineCount = 0;
   private quarantineCount = 0;
   /** Set when the file cannot be read as usage at all; later input is ignored. */
@@ -184,6 +187,31 @@ export class UsageCsvParser {
       (record) => this.onRecord(record),
       (problem) => this.reject(problem.line, problem.code, problem.reason),
     );
+  }
+
+  /**
+   * Reads no row that starts at or after `offset` bytes into the stream (see `CsvRecordReader.stopAt`); the header
+   * is read wherever it ends, so `stopAt(0)` reads the header alone.
+   */
+  stopAt(offset: number): void {
+    this.limit = offset;
+    if (this.columns) this.records.stopAt(offset - this.byteOrderMark);
+  }
+
+  /** Where in the stream reading stopped because of `stopAt`, or -1. */
+  get stoppedAt(): number {
+    const at = this.records.stoppedAt;
+    return at < 0 ? at : at + this.byteOrderMark;
+  }
+
+  /** How many columns the header has (0 before it is read). */
+  get columnCount(): number {
+    return this.fieldCount;
+  }
+
+  /** The line the next row starts on. */
+  get nextLine(): number {
+    return this.records.nextLine;
   }
 
   push(chunk: Buffer): void {
@@ -218,7 +246,10 @@ export class UsageCsvParser {
   }
 
   private withoutByteOrderMark(head: Buffer): Buffer {
-    if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return head.subarray(3);
+    if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
+      this.byteOrderMark = 3;
+      return head.subarray(3);
+    }
     if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))
       this.error = {
         ...appError(
@@ -407,6 +438,7 @@ export class UsageCsvParser {
     }
     this.fieldCount = record.count;
     this.columns = columns as Columns;
+    this.records.stopAt(this.limit - this.byteOrderMark);
   }
 }
 
