@@ -96,6 +96,8 @@ void describe("the Azure Resource Manager adapter against the emulator", () => {
       tenantId: seed.tenantId,
       displayName: "Partner Cloud demo",
       state: "Enabled",
+      quotaId: "CSP_2015-05-01",
+      managedByTenants: [],
     });
   });
 
