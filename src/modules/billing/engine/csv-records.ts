@@ -28,11 +28,6 @@ const QUOTE = 34;
 const COMMA = 44;
 const LF = 10;
 const CR = 13;
-/** Bytes that end an unquoted field. */
-const FIELD_END = new Uint8Array(256);
-FIELD_END[COMMA] = 1;
-FIELD_END[LF] = 1;
-FIELD_END[CR] = 1;
 
 /**
  * The longest record we wait for. A longer one is almost always a stray quote that swallowed the rest of the file:
@@ -196,9 +191,11 @@ export class CsvRecordReader {
           for (;;) {
             let q = p;
             while (q < len) {
-              const c = bytes[q];
-              if (c === QUOTE) break;
-              if (c === LF) line++;
+              const c = bytes[q] ?? 0;
+              if (c <= QUOTE) {
+                if (c === QUOTE) break;
+                if (c === LF) line++;
+              }
               q++;
             }
             if (q === len || (q + 1 === len && !final)) break;
@@ -252,7 +249,12 @@ export class CsvRecordReader {
           break fields;
         }
         let p = pos;
-        while (p < len && FIELD_END[bytes[p] ?? 0] === 0) p++;
+        // Most bytes of a field are letters, digits or punctuation above the comma: one comparison passes them.
+        while (p < len) {
+          const c = bytes[p] ?? 0;
+          if (c <= COMMA && (c === COMMA || c === LF || c === CR)) break;
+          p++;
+        }
         if (p === len && !final) return recordStart;
         if (count < capacity) {
           starts[count] = pos;

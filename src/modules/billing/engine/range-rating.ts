@@ -70,13 +70,17 @@ export async function rateRange(setup: RangeSetup, task: RangeTask): Promise<Ran
     parser.stopAt(header.length + Math.max(0, task.to - start));
     parser.push(header);
     let position = start;
+    // The next chunk is read while this one is parsed.
+    let next = readAt(handle, position, CHUNK_BYTES);
     for (;;) {
-      const chunk = await readAt(handle, position, CHUNK_BYTES);
+      const chunk = await next;
       if (chunk.length === 0) break;
-      parser.push(chunk);
       position += chunk.length;
+      next = readAt(handle, position, CHUNK_BYTES);
+      parser.push(chunk);
       if (parser.stoppedAt >= 0 || parser.error) break;
     }
+    await next;
     const read = parser.end();
     const stopped = parser.stoppedAt;
     return {
