@@ -41,6 +41,10 @@ function workerRater(setup: RangeSetup): Rater {
     pending?.reject(e);
     pending = null;
   });
+  worker.on("exit", (code) => {
+    pending?.reject(new Error(`A rating worker stopped (exit code ${code}) before finishing its part.`));
+    pending = null;
+  });
   return {
     rate: (task) =>
       new Promise((resolve, reject) => {
