@@ -7,7 +7,25 @@ import { seedOf } from "./seeded-random.ts";
  * Azure plan prices are in USD and invoiced in the currency of the customer's country (Partner Center, "Azure plan
  * billing"); the countries the emulator knows, and USD for every other.
  */
-const CURRENCY_OF_COUNTRY: Record<string, string> = { US: "USD", GB: "GBP", CA: "CAD", DE: "EUR", JP: "JPY" };
+const CURRENCY_OF_COUNTRY: Record<string, string> = {
+  US: "USD",
+  GB: "GBP",
+  CA: "CAD",
+  DE: "EUR",
+  FR: "EUR",
+  NL: "EUR",
+  IE: "EUR",
+  JP: "JPY",
+  NO: "NOK",
+  SE: "SEK",
+  DK: "DKK",
+  CH: "CHF",
+  AU: "AUD",
+  NZ: "NZD",
+  KR: "KRW",
+  IN: "INR",
+  BR: "BRL",
+};
 
 export const PRICING_CURRENCY = "USD";
 
@@ -22,14 +40,42 @@ const BASE_RATE: Record<string, string> = {
   CAD: "1.3600",
   EUR: "0.9200",
   JPY: "151.5000",
+  NOK: "10.8000",
+  SEK: "10.6000",
+  DKK: "6.9000",
+  CHF: "0.8900",
+  AUD: "1.5200",
+  NZD: "1.6500",
+  KRW: "1380.0000",
+  INR: "83.3000",
+  BRL: "5.0500",
 };
 
 export const knownCurrencies = () => Object.keys(BASE_RATE);
 
-/** Decimals of the currency's minor unit: invoices round to them (JPY has none). */
-export const minorUnits = (currency: string) => (currency === "JPY" ? 0 : 2);
+/** The countries billed in a currency (a market's currency, as Partner Center assigns it). */
+export const countriesOf = (currency: string) =>
+  Object.keys(CURRENCY_OF_COUNTRY).filter((country) => CURRENCY_OF_COUNTRY[country] === currency);
 
-const SYMBOL: Record<string, string> = { USD: "$", GBP: "£", CAD: "$", EUR: "€", JPY: "¥" };
+/** Decimals of the currency's minor unit (ISO 4217): invoices round to them (JPY and KRW have none). */
+export const minorUnits = (currency: string) => (currency === "JPY" || currency === "KRW" ? 0 : 2);
+
+const SYMBOL: Record<string, string> = {
+  USD: "$",
+  GBP: "£",
+  CAD: "$",
+  EUR: "€",
+  JPY: "¥",
+  NOK: "kr",
+  SEK: "kr",
+  DKK: "kr.",
+  CHF: "CHF",
+  AUD: "$",
+  NZD: "$",
+  KRW: "₩",
+  INR: "₹",
+  BRL: "R$",
+};
 export const currencySymbol = (currency: string) => SYMBOL[currency] ?? currency;
 
 /**

@@ -6,7 +6,8 @@
 export type Fixed = { readonly units: bigint; readonly scale: number };
 
 const TEN = 10n;
-const pow10 = (n: number) => TEN ** BigInt(n);
+const POWERS = Array.from({ length: 64 }, (_, n) => TEN ** BigInt(n));
+const pow10 = (n: number) => POWERS[n] ?? TEN ** BigInt(n);
 
 /** Reads a plain decimal literal ("12", "-0.0375"); throws on anything else, since callers pass constants. */
 export function fixed(text: string): Fixed {
@@ -43,21 +44,48 @@ export function sum(values: Iterable<Fixed>): Fixed {
 
 /**
  * The same value with `scale` decimals. Widening is exact; narrowing rounds as asked: `down` truncates toward zero
- * (Excel's ROUNDDOWN, which Microsoft's invoice reconciliation formula uses), `halfEven` is banker's rounding.
+ * (Excel's ROUNDDOWN, which Microsoft's invoice reconciliation formula uses), `halfEven` is banker's rounding,
+ * `halfAwayFromZero` rounds ties away from zero (Excel's ROUND, as invoices commonly round).
  */
-export function rescale(x: Fixed, scale: number, mode: "down" | "halfEven" = "halfEven"): Fixed {
+export function rescale(
+  x: Fixed,
+  scale: number,
+  mode: "down" | "halfEven" | "halfAwayFromZero" = "halfEven",
+): Fixed {
   if (scale >= x.scale) return { units: x.units * pow10(scale - x.scale), scale };
   const divisor = pow10(x.scale - scale);
   const quotient = x.units / divisor; // BigInt division truncates toward zero
   const remainder = x.units - quotient * divisor;
   if (mode === "down" || remainder === 0n) return { units: quotient, scale };
   const twice = (remainder < 0n ? -remainder : remainder) * 2n;
-  const away = twice > divisor || (twice === divisor && quotient % 2n !== 0n);
+  const tieAway = mode === "halfAwayFromZero" || quotient % 2n !== 0n;
+  const away = twice > divisor || (twice === divisor && tieAway);
   return { units: away ? quotient + (x.units < 0n ? -1n : 1n) : quotient, scale };
 }
 
+/**
+ * The value rounded half-even to `digits` significant digits, as Partner Center's unit prices are written
+ * (`0.0209951014286867`: 16 digits after the leading zeros); a value with fewer digits is unchanged.
+ */
+export function significant(x: Fixed, digits: number): Fixed {
+  const length = (x.units < 0n ? -x.units : x.units).toString().length;
+  return length <= digits ? x : rescale(x, Math.max(0, x.scale - (length - digits)));
+}
+
+export const negate = (x: Fixed): Fixed => ({ units: -x.units, scale: x.scale });
+
 export function equals(a: Fixed, b: Fixed): boolean {
   return minus(a, b).units === 0n;
+}
+
+/** The value written with its trailing zeros dropped (`12.5`, `0`, `-3`): one text per number, whatever its scale. */
+export function canonical(x: Fixed): string {
+  let { units, scale } = x;
+  while (scale > 0 && units % 10n === 0n) {
+    units /= 10n;
+    scale--;
+  }
+  return format({ units, scale });
 }
 
 /** The value written with exactly its scale's decimals, e.g. `0.032258`, `-12.50`, `3`. */

@@ -1,6 +1,7 @@
 export {
   closesAt,
   dayOf,
+  daysIn,
   firstDayOf,
   isClosed,
   isoDay,
@@ -11,7 +12,14 @@ export {
   previousMonth,
   type Month,
 } from "./billing-calendar.ts";
-export { currencyOfCountry, currencySymbol, exchangeRate, minorUnits } from "./exchange-rates.ts";
+export {
+  countriesOf,
+  currencyOfCountry,
+  currencySymbol,
+  exchangeRate,
+  knownCurrencies,
+  minorUnits,
+} from "./exchange-rates.ts";
 export { exactJson } from "./exact-json.ts";
 export {
   customerMonthTotals,
@@ -20,11 +28,27 @@ export {
   type CustomerMonthTotals,
   type ReconLine,
 } from "./expected-totals.ts";
-export { equals, fixed, format, plus, rescale, sum, times, type Fixed } from "./fixed-decimal.ts";
-export { seedOf } from "./seeded-random.ts";
+export {
+  canonical,
+  equals,
+  fixed,
+  format,
+  fromUnits,
+  minus,
+  negate,
+  plus,
+  rescale,
+  sum,
+  times,
+  ZERO,
+  type Fixed,
+} from "./fixed-decimal.ts";
+export { regionOfCountry, regions, vmSizes, type Precision, type VmPricing } from "./meter-catalog.ts";
+export { seedOf, stableGuid } from "./seeded-random.ts";
 export {
   arrivedUsage,
   azurePlanIdOf,
+  rerated,
   usageFor,
   type UsageResource,
   type UsageRow,

@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 
 /** A 32-bit seed from any text (the first four bytes of its SHA-256), so a seed follows from an id. */
 export function seedOf(...parts: string[]): number {
-  return createHash("sha256").update(parts.join("|")).digest().readUInt32BE(0);
+  return hash("sha256", parts.join("|"), "buffer").readUInt32BE(0);
 }
 
 /** A stable GUID-shaped id from text (SHA-256 laid out as a version-5-style UUID), for meter and plan ids. */

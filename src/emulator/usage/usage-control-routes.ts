@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { closesAt, isClosed } from "./billing-calendar.ts";
+import { knownCurrencies } from "./exchange-rates.ts";
 import { exactJson } from "./exact-json.ts";
 import { customerMonthTotals } from "./expected-totals.ts";
 import { UsageProfileInput, type UsageWorld } from "./usage-world.ts";
@@ -20,8 +21,7 @@ export function usageControlRoutes(app: FastifyInstance, deps: { usage: UsageWor
       const parsed = UsageProfileInput.safeParse(req.body ?? {});
       if (!parsed.success)
         return reply.code(400).send({
-          error:
-            "Send {usageSince?: 'YYYY-MM-DD', scale?: a whole number 1–1000, currency?: USD|GBP|CAD|EUR|JPY}.",
+          error: `Send {usageSince?: 'YYYY-MM-DD', scale?: a whole number 1–1000, currency?: ${knownCurrencies().join("|")}}.`,
         });
       return deps.usage.setProfile(req.params.id, parsed.data);
     },

@@ -18,6 +18,8 @@ import {
   unitPriceIn,
   vmComputeMeter,
   type Meter,
+  type Precision,
+  type VmPricing,
 } from "./meter-catalog.ts";
 import { seededRandom } from "../../platform/seeded-random.ts";
 import { seedOf, stableGuid } from "./seeded-random.ts";
@@ -29,6 +31,12 @@ export type UsageResource = {
   location: string;
   tags: Record<string, string>;
   vmSize?: string;
+  /** A VM at the spot price, or with a third-party image's licence; pay as you go when left out. */
+  pricing?: VmPricing;
+  /** How many units it runs (a database's vCores, a cluster's nodes, 100 RU/s blocks); 1 when left out. */
+  count?: number;
+  /** How much it stores, sends or handles against the subscription's typical resource; 1 when left out. */
+  load?: number;
   sinceDay: number;
   /** The first day without usage, or null while it exists. */
   untilDay: number | null;
@@ -37,7 +45,14 @@ export type UsageResource = {
 /** Everything the model needs about one Azure subscription of a partner's customer; nothing else is read. */
 export type UsageSubject = {
   partner: { tenantId: string; name: string; mpnId: string };
-  customer: { tenantId: string; companyName: string; domain: string; country: string };
+  /** `resellerMpnId`: the indirect reseller of record (Tier2MpnId), for a customer sold through one. */
+  customer: {
+    tenantId: string;
+    companyName: string;
+    domain: string;
+    country: string;
+    resellerMpnId?: string;
+  };
   subscription: { id: string; displayName: string };
   /** The Partner Center subscription of the customer's Azure plan, which Microsoft bills the usage under. */
   azurePlanId: string;
@@ -47,6 +62,18 @@ export type UsageSubject = {
   scale: number;
   billingCurrency: string;
   resources: UsageResource[];
+  /** The first day without usage (the Azure plan cancelled, the customer gone to another partner). */
+  untilDay?: number;
+  /** Whether it runs the base workload besides its resources; the emulator's subscriptions do (the default). */
+  baseWorkload?: boolean;
+  /** The chance that the partner loses admin access (PEC) for some days of a given month; 0.1 by default. */
+  pecLossShare?: number;
+  /** Azure credit covers all its usage (CreditPercentage 100, nothing to pay). */
+  azureCredit?: boolean;
+  /** A savings plan that covers most of its VMs' pay-as-you-go compute hours (the benefit's ids on those rows). */
+  savingsPlan?: { benefitOrderId: string; benefitId: string };
+  /** How exactly prices and quantities are written; `catalog` (the emulator's API) by default. */
+  precision?: Precision;
 };
 
 /**
@@ -121,7 +148,10 @@ export type UsageRow = {
 const PEC_RATE = fixed("0.15");
 const NO_PEC = fixed("0.00");
 const ONE = fixed("1.00");
-const QUANTITY_SCALE = 6;
+const NOTHING_TO_PAY = fixed("0.00");
+/** CreditPercentage 100: Azure credit pays the whole line. */
+const FULL_CREDIT = fixed("1.00");
+const CATALOG_QUANTITY_SCALE = 6;
 
 /** The Azure plan (Partner Center subscription) of a customer: one per customer, its id stable. */
 export const azurePlanIdOf = (customerTenantId: string) => stableGuid("azure-plan", customerTenantId);
@@ -142,9 +172,13 @@ function traitsOf(subscriptionId: string): Traits {
  * Days of a month on which the partner lost admin access (no PEC). About one subscription in ten loses it for
  * 3–10 days in a month, so its meters have two PEC segments, as Partner Center's invoice shows them.
  */
-function pecLostDays(subscriptionId: string, month: Month): { from: number; to: number } | null {
+function pecLostDays(
+  subscriptionId: string,
+  month: Month,
+  share: number,
+): { from: number; to: number } | null {
   const r = seededRandom(seedOf("pec", subscriptionId, month));
-  if (r() >= 0.1) return null;
+  if (r() >= share) return null;
   const from = firstDayOf(month) + Math.floor(r() * daysIn(month));
   return { from, to: from + 3 + Math.floor(r() * 8) };
 }
@@ -183,7 +217,7 @@ function monthContext(subject: UsageSubject, month: Month): MonthContext {
     rateDate: exchangeRateDate(month),
     chargeStartDate: isoDayTime(firstDayOf(month)),
     chargeEndDate: `${isoDay(lastDayOf(month))}T23:59:59Z`,
-    pecLost: pecLostDays(subject.subscription.id, month),
+    pecLost: pecLostDays(subject.subscription.id, month, subject.pecLossShare ?? 0.1),
   };
 }
 
@@ -192,49 +226,79 @@ function normal(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 }
 
-/** Micro-units of a generated quantity: quantities are drawn as floats, then fixed at 6 decimals exactly. */
-const quantityOf = (value: number): Fixed => fromUnits(BigInt(Math.round(value * 1_000_000)), QUANTITY_SCALE);
+/** A generated quantity, drawn as a float, then fixed at `decimals` decimals exactly. */
+const quantityOf = (value: number, decimals: number): Fixed =>
+  fromUnits(BigInt(Math.round(value * 10 ** decimals)), decimals);
 
 type Usage = {
   meter: Meter;
+  /** The end of the row's key: `|meter|resource` (lower case). */
+  keySuffix: string;
   resourceUri: string;
   resourceGroup: string;
   location: string;
   tags: string;
   count: number;
+  load: number;
   firstDay: number;
   vmName?: string;
 };
 
-function dailyQuantity(u: Usage, subject: UsageSubject, ctx: DayContext, r: () => number): Fixed {
+function dailyQuantity(
+  u: Usage,
+  subject: UsageSubject,
+  ctx: DayContext,
+  r: () => number,
+  decimals: number,
+): Fixed {
   const { traits, weekend, month, daysInMonth } = ctx;
+  const q = (value: number) => quantityOf(value, decimals);
   const partialDay = ctx.day === u.firstDay ? 1 + r() * 23 : 24;
   switch (u.meter.quantity) {
     case "computeHours":
-      if (traits.devWorkload)
-        return weekend ? quantityOf(0) : quantityOf(u.count * Math.min(partialDay, 10 + r() * 2));
-      return quantityOf(u.count * partialDay);
+      if (traits.devWorkload) return weekend ? q(0) : q(u.count * Math.min(partialDay, 10 + r() * 2));
+      return q(u.count * partialDay);
     case "hours":
-      return quantityOf(partialDay);
+      return q(u.count * partialDay);
     case "monthlyItem":
-      // A monthly price is charged a day at a time: quantity 1/days-in-month, truncated to 6 decimals (0.032258).
-      return fromUnits((BigInt(u.count) * 1_000_000n) / BigInt(daysInMonth), QUANTITY_SCALE);
+      // A monthly price is charged a day at a time: quantity 1/days-in-month, truncated (0.032258 at 6 decimals).
+      return fromUnits((BigInt(u.count) * 10n ** BigInt(decimals)) / BigInt(daysInMonth), decimals);
     case "storedCapacity": {
       const monthsRunning = Math.max(0, (firstDayOf(month) - subject.sinceDay) / 30);
-      const gb = traits.storedGb * (1 + 0.02 * monthsRunning) * (1 + normal(r) * 0.005);
-      return quantityOf(gb / daysInMonth);
+      const gb = traits.storedGb * u.load * (1 + 0.02 * monthsRunning) * (1 + normal(r) * 0.005);
+      return q(gb / daysInMonth);
     }
     case "traffic":
     case "operations": {
-      const base = u.meter.quantity === "traffic" ? traits.trafficGb : traits.operations10K;
+      const base = (u.meter.quantity === "traffic" ? traits.trafficGb : traits.operations10K) * u.load;
       const spike = r() < 0.005 ? 10 : 1;
-      return quantityOf(base * Math.exp(normal(r) * 0.5) * (weekend ? 0.6 : 1) * spike);
+      return q(base * Math.exp(normal(r) * 0.5) * (weekend ? 0.6 : 1) * spike);
+    }
+    case "bursty": {
+      const spike = r() < 0.005 ? 10 : 1;
+      const median = (u.meter.dailyMedian ?? 1) * u.load;
+      return q(median * Math.exp(normal(r) * 0.8) * (weekend ? 0.7 : 1) * spike);
     }
   }
 }
 
-/** The base workload every subscription runs, and one or two meters per ARM resource alive on the day. */
+/**
+ * At `partnerCenter` precision, the odd values real files carry: 0.3 % of rows with quantity 0, a tiny 1e-9 on
+ * finely measured meters, and a huge day of a billion storage operations. Null: the drawn quantity stands.
+ */
+function oddQuantity(meter: Meter, r: () => number): Fixed | null {
+  const x = r();
+  const decimals = meter.quantityDecimals;
+  if (x < 0.003) return fromUnits(0n, decimals);
+  if (x < 0.004 && decimals >= 9) return fromUnits(10n ** BigInt(decimals - 9), decimals);
+  if (x < 0.005 && meter.quantity === "operations")
+    return fromUnits(100_000n * 10n ** BigInt(decimals), decimals);
+  return null;
+}
+
+/** The base workload (unless left out), and one to three meters per ARM resource alive on the day. */
 function usagesOn(subject: UsageSubject, day: number): Usage[] {
+  if (subject.baseWorkload === false) return resourceUsages(subject, day, []);
   const sub = subject.subscription.id;
   const region = regionOfCountry(subject.customer.country);
   const group = "rg-workload";
@@ -244,11 +308,13 @@ function usagesOn(subject: UsageSubject, day: number): Usage[] {
   const tags = JSON.stringify({ environment: "production", costCenter: "CC-100" });
   const base = (meter: Meter, resourceUri: string, count: number): Usage => ({
     meter,
+    keySuffix: `|${meter.key}|${resourceUri.toLowerCase()}`,
     resourceUri,
     resourceGroup: group,
     location: region.name,
     tags,
     count,
+    load: 1,
     firstDay: subject.sinceDay,
     vmName,
   });
@@ -258,23 +324,43 @@ function usagesOn(subject: UsageSubject, day: number): Usage[] {
     base(METERS.blobStored, storage, 1),
     base(METERS.dataTransferOut, vm, 1),
   ];
+  return resourceUsages(subject, day, usages);
+}
+
+/**
+ * What a resource meters, worked out once per resource object rather than once per day. Resources are values: a
+ * resource that changes (seen deleted) is a new object, as the usage world records it.
+ */
+const usagesOfResource = new WeakMap<UsageResource, Usage[]>();
+
+function meteredBy(res: UsageResource): Usage[] {
+  const known = usagesOfResource.get(res);
+  if (known) return known;
+  const resourceGroup = /\/resourceGroups\/([^/]+)/i.exec(res.id)?.[1] ?? "";
+  const tags = JSON.stringify(res.tags);
+  const vmName =
+    res.type.toLowerCase() === "microsoft.compute/virtualmachines" ? res.id.split("/").at(-1) : undefined;
+  const usages = metersOfResourceType(res.type, res.vmSize, res.pricing).map((meter): Usage => ({
+    meter,
+    keySuffix: `|${meter.key}|${res.id.toLowerCase()}`,
+    resourceUri: res.id,
+    resourceGroup,
+    location: res.location,
+    tags,
+    count: res.count ?? 1,
+    load: res.load ?? 1,
+    firstDay: res.sinceDay,
+    vmName,
+  }));
+  usagesOfResource.set(res, usages);
+  return usages;
+}
+
+/** `usages` followed by the meters of each of the subject's resources alive on the day. */
+function resourceUsages(subject: UsageSubject, day: number, usages: Usage[]): Usage[] {
   for (const res of subject.resources) {
     if (day < res.sinceDay || (res.untilDay !== null && day >= res.untilDay)) continue;
-    const resourceGroup = /\/resourceGroups\/([^/]+)/i.exec(res.id)?.[1] ?? "";
-    for (const meter of metersOfResourceType(res.type, res.vmSize))
-      usages.push({
-        meter,
-        resourceUri: res.id,
-        resourceGroup,
-        location: res.location,
-        tags: JSON.stringify(res.tags),
-        count: 1,
-        firstDay: res.sinceDay,
-        vmName:
-          res.type.toLowerCase() === "microsoft.compute/virtualmachines"
-            ? res.id.split("/").at(-1)
-            : undefined,
-      });
+    for (const usage of meteredBy(res)) usages.push(usage);
   }
   return usages;
 }
@@ -285,23 +371,57 @@ function lateDaysOf(r: () => number): number {
   return x < 0.9 ? 0 : x < 0.97 ? 1 : 2;
 }
 
-function rowOf(subject: UsageSubject, ctx: DayContext, u: Usage): UsageRow | null {
+/** Who pays a row: the partner earns PEC on it, Azure credit pays it all, or a savings plan covers it. */
+type Cover = { earned: boolean; credit: boolean; benefit: boolean };
+
+/** A row's amounts from its unit price, quantity and exchange rate, exactly; nothing is rounded. */
+function amountsOf(unitPrice: Fixed, quantity: Fixed, rate: Fixed, cover: Cover) {
+  const pec = cover.earned ? PEC_RATE : NO_PEC;
+  // EffectiveUnitPrice = UnitPrice × (1 − PEC) on eligible days (Partner Center, PEC); 0 where Azure credit or a
+  // savings plan pays for the usage.
+  const factor = cover.credit || cover.benefit ? NOTHING_TO_PAY : { units: ONE.units - pec.units, scale: 2 };
+  const effectiveUnitPrice = times(unitPrice, factor);
+  const pricingPreTaxTotal = times(quantity, effectiveUnitPrice);
+  return {
+    billingPreTaxTotal: times(pricingPreTaxTotal, rate),
+    pricingPreTaxTotal,
+    effectiveUnitPrice,
+    rateOfPartnerEarnedCredit: pec,
+    hasPartnerEarnedCredit: cover.earned,
+    rateOfCredit: cover.credit ? FULL_CREDIT : NO_PEC,
+    creditType: cover.credit
+      ? "Azure Credit Applied"
+      : cover.earned
+        ? "Partner Earned Credit Applied"
+        : "Credit Not Applied",
+  };
+}
+
+function rowOf(subject: UsageSubject, ctx: DayContext, u: Usage, key: string): UsageRow | null {
   const { day } = ctx;
   const r = seededRandom(seedOf("row", subject.subscription.id, String(day), u.meter.key, u.resourceUri));
   const availableOnDay = day + 1 + lateDaysOf(r);
-  const quantity = dailyQuantity(u, subject, ctx, r);
-  if (quantity.units === 0n) return null;
-  const earned = ctx.pecEarned;
-  const pec = earned ? PEC_RATE : NO_PEC;
+  const precision = subject.precision ?? "catalog";
+  const decimals = precision === "catalog" ? CATALOG_QUANTITY_SCALE : u.meter.quantityDecimals;
+  const odd = precision === "catalog" ? null : oddQuantity(u.meter, r);
+  const quantity = odd ?? dailyQuantity(u, subject, ctx, r, decimals);
+  if (!odd && quantity.units === 0n) return null;
+  const benefit =
+    subject.savingsPlan !== undefined &&
+    u.meter.meterCategory === "Virtual Machines" &&
+    u.meter.pecEligible &&
+    r() < 0.7;
+  const cover: Cover = {
+    earned: ctx.pecEarned && u.meter.pecEligible && !benefit,
+    credit: subject.azureCredit === true,
+    benefit,
+  };
   const region = regionByName(u.location);
-  const unitPrice = unitPriceIn(u.meter, region);
-  // EffectiveUnitPrice = UnitPrice × (1 − PEC) on eligible days (Partner Center, PEC).
-  const effectiveUnitPrice = times(unitPrice, { units: ONE.units - pec.units, scale: 2 });
-  const pricingPreTaxTotal = times(quantity, effectiveUnitPrice);
-  const rate = ctx.rate;
+  const unitPrice = unitPriceIn(u.meter, region, precision);
+  const amounts = amountsOf(unitPrice, quantity, ctx.rate, cover);
   const { customer, partner, subscription } = subject;
   return {
-    key: [customer.tenantId, subscription.id, ctx.isoDay, u.meter.key, u.resourceUri.toLowerCase()].join("|"),
+    key,
     availableOnDay,
     usageDay: day,
     partnerId: partner.tenantId,
@@ -311,14 +431,14 @@ function rowOf(subject: UsageSubject, ctx: DayContext, u: Usage): UsageRow | nul
     customerDomainName: customer.domain,
     customerCountry: customer.country,
     mpnId: partner.mpnId,
-    resellerMpnId: "",
+    resellerMpnId: customer.resellerMpnId ?? "",
     productId: u.meter.productId,
     skuId: u.meter.skuId,
     availabilityId: u.meter.availabilityId,
     skuName: u.meter.skuName,
     productName: u.meter.productName,
-    publisherName: "Microsoft",
-    publisherId: "",
+    publisherName: u.meter.publisherName,
+    publisherId: u.meter.publisherId,
     subscriptionId: ctx.azurePlanId,
     subscriptionDescription: "Azure plan",
     chargeStartDate: ctx.chargeStartDate,
@@ -339,9 +459,9 @@ function rowOf(subject: UsageSubject, ctx: DayContext, u: Usage): UsageRow | nul
     unitPrice,
     quantity,
     unitType: u.meter.unitOfMeasure,
-    billingPreTaxTotal: times(pricingPreTaxTotal, rate),
+    billingPreTaxTotal: amounts.billingPreTaxTotal,
     billingCurrency: subject.billingCurrency,
-    pricingPreTaxTotal,
+    pricingPreTaxTotal: amounts.pricingPreTaxTotal,
     pricingCurrency: PRICING_CURRENCY,
     serviceInfo1: "",
     serviceInfo2: "",
@@ -349,31 +469,59 @@ function rowOf(subject: UsageSubject, ctx: DayContext, u: Usage): UsageRow | nul
     additionalInfo: u.meter.vmSize
       ? JSON.stringify({ ServiceType: u.meter.vmSize, ImageType: "Canonical", VMName: u.vmName ?? "" })
       : "",
-    effectiveUnitPrice,
-    pcToBCExchangeRate: rate,
+    effectiveUnitPrice: amounts.effectiveUnitPrice,
+    pcToBCExchangeRate: ctx.rate,
     pcToBCExchangeRateDate: ctx.rateDate,
     entitlementId: subscription.id,
     entitlementDescription: subscription.displayName,
-    rateOfPartnerEarnedCredit: pec,
-    hasPartnerEarnedCredit: earned,
-    rateOfCredit: NO_PEC,
-    creditType: earned ? "Partner Earned Credit Applied" : "Credit Not Applied",
-    benefitOrderId: "",
-    benefitId: "",
-    benefitType: "",
+    rateOfPartnerEarnedCredit: amounts.rateOfPartnerEarnedCredit,
+    hasPartnerEarnedCredit: amounts.hasPartnerEarnedCredit,
+    rateOfCredit: amounts.rateOfCredit,
+    creditType: amounts.creditType,
+    benefitOrderId: benefit ? (subject.savingsPlan?.benefitOrderId ?? "") : "",
+    benefitId: benefit ? (subject.savingsPlan?.benefitId ?? "") : "",
+    benefitType: benefit ? "SavingsPlan" : "",
   };
 }
 
 /**
+ * The same row with another quantity or partner earned credit, its amounts worked out again as the model works
+ * them out: what a restatement or a correction of the row carries.
+ */
+export function rerated(
+  row: UsageRow,
+  change: { quantity?: Fixed; partnerEarnedCredit?: boolean },
+): UsageRow {
+  const quantity = change.quantity ?? row.quantity;
+  const cover: Cover = {
+    earned: change.partnerEarnedCredit ?? row.hasPartnerEarnedCredit,
+    credit: row.rateOfCredit.units !== 0n,
+    benefit: row.benefitType !== "",
+  };
+  return { ...row, quantity, ...amountsOf(row.unitPrice, quantity, row.pcToBCExchangeRate, cover) };
+}
+
+/** The model's key of a row: customer, subscription, day, meter, resource. */
+const keyOf = (subject: UsageSubject, isoDate: string, u: Usage) =>
+  `${subject.customer.tenantId}|${subject.subscription.id}|${isoDate}${u.keySuffix}`;
+
+/**
  * Every usage row of a subscription for the days `fromDay`..`toDay` (both included), whether or not it has
  * arrived yet, in key order. Pure and deterministic: the same subject and day always give the same rows, and a day
- * is computed without the days before it, so any window streams in constant memory.
+ * is computed without the days before it, so any window streams in constant memory. `keep`, when given, chooses
+ * rows by key before they are worked out (a sample costs only its own rows).
  */
-export function* usageFor(subject: UsageSubject, fromDay: number, toDay: number): Generator<UsageRow> {
+export function* usageFor(
+  subject: UsageSubject,
+  fromDay: number,
+  toDay: number,
+  keep?: (key: string) => boolean,
+): Generator<UsageRow> {
   const traits = traitsOf(subject.subscription.id);
   const { azurePlanId } = subject;
+  const lastDay = subject.untilDay === undefined ? toDay : Math.min(toDay, subject.untilDay - 1);
   let monthly: MonthContext | null = null;
-  for (let day = Math.max(fromDay, subject.sinceDay); day <= toDay; day++) {
+  for (let day = Math.max(fromDay, subject.sinceDay); day <= lastDay; day++) {
     const month = monthOf(day);
     if (monthly?.month !== month) monthly = monthContext(subject, month);
     const weekday = new Date(startOfDayMs(day)).getUTCDay();
@@ -390,7 +538,9 @@ export function* usageFor(subject: UsageSubject, fromDay: number, toDay: number)
     };
     const rows: UsageRow[] = [];
     for (const u of usagesOn(subject, day)) {
-      const row = rowOf(subject, ctx, u);
+      const key = keyOf(subject, ctx.isoDay, u);
+      if (keep && !keep(key)) continue;
+      const row = rowOf(subject, ctx, u, key);
       if (row) rows.push(row);
     }
     rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
