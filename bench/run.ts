@@ -4,11 +4,13 @@
 import { apiBenchmark } from "./api-benchmark.ts";
 import { emulatorBenchmark } from "./emulator-benchmark.ts";
 import { onboardingBenchmark } from "./onboarding-benchmark.ts";
+import { usageGeneratorBenchmark } from "./billing/usage-generator-benchmark.ts";
 
 const benchmarks: Record<string, (args: readonly string[]) => Promise<Record<string, unknown>>> = {
   api: apiBenchmark,
   emulator: emulatorBenchmark,
   onboarding: onboardingBenchmark,
+  "usage-generator": usageGeneratorBenchmark,
 };
 
 const args = process.argv.slice(2).filter((a) => a !== "--");

@@ -1,3 +1,4 @@
+import { usageCommand } from "../emulator/usage-generator/index.ts";
 import { billingCommand } from "../modules/billing/engine/index.ts";
 import { ConfigError, loadConfig } from "../platform/config.ts";
 import { DataDirLockedError } from "../platform/db/data-dir-lock.ts";
@@ -16,6 +17,8 @@ Commands:
   emulator  the offline Microsoft world alone [--seed demo] [--json]
   billing rate FILE... [--markup PCT] [--json]
             rate Partner Center daily rated usage files, no database (pcloud billing help)
+  usage generate --out FILE [--seed N] [--rows N | --customers N] [--month YYYY-MM] …
+            a synthetic Partner Center usage file and its expected totals (pcloud usage help)
   help      this text
 
 Configuration comes from the environment: PORT (8080), HOST (127.0.0.1), DATA_DIR (./data),
@@ -38,6 +41,10 @@ export async function main(argv: string[]): Promise<void> {
   };
   if (command === "billing") {
     process.exitCode = await billingCommand(args.slice(args.indexOf(command) + 1), process);
+    return;
+  }
+  if (command === "usage") {
+    process.exitCode = await usageCommand(args.slice(args.indexOf(command) + 1), process);
     return;
   }
   if (command === "emulator") {
