@@ -2,12 +2,14 @@
 // example `npm run bench -- onboarding --n 50`). Each ends with one JSON line of its figures, so scripts can read
 // them. Figures are ratios against a reference measured in the same command.
 import { apiBenchmark } from "./api-benchmark.ts";
+import { billingBenchmark } from "./billing/billing-benchmark.ts";
 import { emulatorBenchmark } from "./emulator-benchmark.ts";
 import { onboardingBenchmark } from "./onboarding-benchmark.ts";
 import { usageGeneratorBenchmark } from "./billing/usage-generator-benchmark.ts";
 
 const benchmarks: Record<string, (args: readonly string[]) => Promise<Record<string, unknown>>> = {
   api: apiBenchmark,
+  billing: billingBenchmark,
   emulator: emulatorBenchmark,
   onboarding: onboardingBenchmark,
   "usage-generator": usageGeneratorBenchmark,
