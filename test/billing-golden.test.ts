@@ -7,10 +7,10 @@
 // wins) against its settled totals. Rows that arrive after a month is finalized, and the correction lines they make
 // on the next invoice, belong to invoicing, which is not built yet: these months have no late rows.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { before, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import {
   CORRECTION_CHARGE_TYPE,
   generateUsageFile,
@@ -188,6 +188,7 @@ void describe("billing golden months: generated usage in, invoice lines out, equ
     for (const r of records) latest.set(at.map((i) => r.fields[i]).join("\u0000"), r.text);
     writeFileSync(settledFile, [head?.text ?? "", ...latest.values()].map((line) => `${line}\r\n`).join(""));
   });
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   const column = (r: CsvRecord, name: string) => r.fields[header.indexOf(name)] ?? "";
 
