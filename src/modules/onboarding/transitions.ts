@@ -1,6 +1,6 @@
 import type { Executor } from "../../platform/db/types.ts";
-import type { AuditActor } from "../audit/index.ts";
 import { customerRecords } from "./customers.ts";
+import { SYSTEM_ACTOR } from "./system-actor.ts";
 import { subscriptionRecords } from "./migrate-tenant/subscriptions.ts";
 import type { OnboardingDeps } from "./deps.ts";
 import type { RunEvent, RunEventType } from "./engine/store.ts";
@@ -23,7 +23,6 @@ const ANNOUNCED: Partial<Record<RunEventType, { webhook: string | null }>> = {
   lease_expired: { webhook: null },
 };
 
-const SYSTEM: AuditActor = { userId: null, email: null, kind: "system", requestId: null };
 const OPERATOR_ACTIONS: readonly RunEventType[] = ["retry_requested", "resumed", "cancel_requested"];
 
 const sentence = (e: RunEvent, label: (stepId: string) => string): string => {
@@ -97,7 +96,7 @@ export function providerTransitions(deps: OnboardingDeps, label: (stepId: string
     }
     // An operator's action is audited by the request that made it (with its request id); the rest by the system.
     if (!OPERATOR_ACTIONS.includes(e.type))
-      await deps.audit.record(tx, SYSTEM, {
+      await deps.audit.record(tx, SYSTEM_ACTOR, {
         orgId,
         action: `onboarding.${e.type}`,
         targetType: "provider",

@@ -20,3 +20,11 @@ export function retryDelayMs(p: {
   const jittered = Math.round(ceiling / 2 + (p.random() * ceiling) / 2);
   return Math.max(jittered, Math.ceil(p.afterMs ?? 0));
 }
+
+/**
+ * How long a polling step waits before looking again, after its `attempt`-th look (1-based): exponential from
+ * `baseMs`, capped at `maxMs`, without jitter (a poll is not a failure, and an event may wake it sooner).
+ */
+export function pollDelayMs(attempt: number, policy: BackoffPolicy): number {
+  return Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, Math.min(attempt - 1, 30)));
+}

@@ -1,12 +1,13 @@
+import { SYSTEM_ACTOR } from "../system-actor.ts";
 import type { MicrosoftPorts, OnboardingDeps } from "../deps.ts";
+import { pollDelayMs } from "../engine/backoff.ts";
 import { done, fail, wait, type Step } from "../engine/definitions.ts";
 import { outcomeOfError } from "../new-customer/outcomes.ts";
 import type { MigrateTenantRunInput } from "./input.ts";
 import { dispositionOf, subscriptionRecords, type SubscriptionRow } from "./subscriptions.ts";
 
-const FIRST_POLL_MS = 60_000;
-const LONGEST_POLL_MS = 15 * 60_000;
-const SYSTEM = { userId: null, email: null, kind: "system", requestId: null } as const;
+/** Azure is read again after 1, 2, 4 … minutes, at most every 15 (completing a task wakes the run sooner). */
+const POLLS = { baseMs: 60_000, maxMs: 15 * 60_000 };
 
 const names = (rows: readonly SubscriptionRow[]) => rows.map((r) => `"${r.displayName}"`).join(", ");
 
@@ -79,7 +80,7 @@ export function awaitSubscriptionsStep(
                 target: r.subscriptionId,
                 at,
               });
-            await deps.audit.record(tx, SYSTEM, {
+            await deps.audit.record(tx, SYSTEM_ACTOR, {
               orgId: ctx.input.orgId,
               action: "migration.subscription_under_management",
               targetType: "provider",
@@ -101,10 +102,7 @@ export function awaitSubscriptionsStep(
         return done({ subscriptionIds: rows.map((r) => r.targetSubscriptionId ?? r.subscriptionId) });
       const tasks = await subscriptionRecords.tasksOfRun(deps.db, ctx.runId);
       const open = tasks.filter((t) => t.state === "open").length;
-      const delay = Math.min(
-        LONGEST_POLL_MS,
-        FIRST_POLL_MS * 2 ** Math.min(10, Math.max(0, ctx.attempt - 1)),
-      );
+      const delay = pollDelayMs(ctx.attempt, POLLS);
       const blocked = rows.some((r) => r.state === "blocked");
       return wait({
         untilMs: ctx.clock.now().getTime() + delay,

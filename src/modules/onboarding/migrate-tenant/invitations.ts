@@ -5,7 +5,7 @@ import { migrationInvitations } from "../tables.ts";
 
 export type InvitationRow = typeof migrationInvitations.$inferSelect;
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 /** A link token for the mail: 32 random bytes from the system's secure generator (a secret, unlike ctx.random). */
 export function newInvitationToken(): { token: string; hash: string } {

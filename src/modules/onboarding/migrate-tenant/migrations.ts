@@ -1,3 +1,4 @@
+import { SYSTEM_ACTOR } from "../system-actor.ts";
 import { err, ok, type AppError, type Result } from "../../../platform/result.ts";
 import type { Caller } from "../../tenancy/index.ts";
 import type { OnboardingDeps } from "../deps.ts";
@@ -7,13 +8,18 @@ import { onboardingErrors } from "../errors.ts";
 import { roleNameOf } from "./gdap-roles.ts";
 import { MigrateTenantInput } from "./input.ts";
 import { invitationMail, type InvitationMailKind } from "./invitation-mail.ts";
-import { invitationRecords, newInvitationToken, nextReminder, type InvitationRow } from "./invitations.ts";
+import {
+  DAY_MS,
+  invitationRecords,
+  newInvitationToken,
+  nextReminder,
+  type InvitationRow,
+} from "./invitations.ts";
 import { declineUrl } from "./messages.ts";
 import { migrationView, taskView, type MigrationView, type TechnicalTaskView } from "./view.ts";
 import { subscriptionRecords } from "./subscriptions.ts";
 import { MIGRATE_TENANT_WORKFLOW } from "./workflow.ts";
 
-const DAY_MS = 86_400_000;
 const ENDED_BY_INVITATION = ["invitation_expired", "invitation_declined"];
 
 export type PublicInvitation = {
@@ -191,7 +197,7 @@ export function migrationService(deps: OnboardingDeps, engine: WorkflowEngine) {
           );
           if (!(await invitationRecords.reminded(tx, row, { at: now, nextReminderAt: next }))) return false;
           await deps.mail.enqueueMail(tx, mailOf(row, "reminder", token.value, row.expiresAt));
-          await deps.audit.record(tx, SYSTEM, {
+          await deps.audit.record(tx, SYSTEM_ACTOR, {
             orgId: row.orgId,
             action: "migration.invitation_reminded",
             targetType: "provider",
@@ -273,7 +279,7 @@ export function migrationService(deps: OnboardingDeps, engine: WorkflowEngine) {
         if (!(await invitationRecords.declined(tx, row.runId, reason, at))) return false;
         await deps.audit.record(
           tx,
-          { ...SYSTEM, email: row.toEmail, requestId },
+          { ...SYSTEM_ACTOR, email: row.toEmail, requestId },
           {
             orgId: row.orgId,
             action: "migration.invitation_declined",
@@ -367,7 +373,5 @@ export function migrationService(deps: OnboardingDeps, engine: WorkflowEngine) {
     },
   };
 }
-
-const SYSTEM = { userId: null, email: null, kind: "system", requestId: null } as const;
 
 export type MigrationService = ReturnType<typeof migrationService>;

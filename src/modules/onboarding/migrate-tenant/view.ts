@@ -1,4 +1,5 @@
 import type { RunView } from "../engine/runs.ts";
+import { gdapDisplayName } from "./gdap.ts";
 import type { MigrateTenantRunInput } from "./input.ts";
 import type { InvitationRow } from "./invitations.ts";
 import {
@@ -232,7 +233,7 @@ export function migrationView(
       inv?.gdapRelationshipId && p.gdapDays !== null
         ? {
             relationshipId: inv.gdapRelationshipId,
-            displayName: `partner-cloud-${run.id}`.slice(0, 50),
+            displayName: gdapDisplayName(run.id),
             status: inv.gdapStatus ?? "unknown",
             roleNames: p.gdapRoleNames,
             duration: `P${p.gdapDays}D`,

@@ -1,6 +1,8 @@
+import { SYSTEM_ACTOR } from "../system-actor.ts";
 import { z } from "zod";
 import { customerRecords } from "../customers.ts";
 import type { MicrosoftPorts, OnboardingDeps } from "../deps.ts";
+import { pollDelayMs } from "../engine/backoff.ts";
 import { defineWorkflow, done, fail, wait, type Step } from "../engine/definitions.ts";
 import { eligibilityStep } from "../eligibility-step.ts";
 import { accessSteps } from "../new-customer/access-steps.ts";
@@ -10,7 +12,7 @@ import { gdapApprovalUrl, gdapDisplayName } from "./gdap.ts";
 import { roleNameOf } from "./gdap-roles.ts";
 import { MigrateTenantInput, type MigrateTenantRunInput } from "./input.ts";
 import { invitationMail } from "./invitation-mail.ts";
-import { invitationRecords, newInvitationToken, nextReminder } from "./invitations.ts";
+import { DAY_MS, invitationRecords, newInvitationToken, nextReminder } from "./invitations.ts";
 import { declineUrl, expiredMessage } from "./messages.ts";
 import { awaitSubscriptionsStep } from "./await-subscriptions.ts";
 import {
@@ -45,10 +47,8 @@ export const migrateTenantStepLabels: Readonly<Record<string, string>> = {
 
 type S = Step<MigrateTenantRunInput>;
 
-const DAY_MS = 86_400_000;
 /** Partner Center is asked again after 1, 2, 4 … minutes, at most every 30 minutes (the event wakes the run sooner). */
-const FIRST_POLL_MS = 60_000;
-const LONGEST_POLL_MS = 30 * 60_000;
+const POLLS = { baseMs: 60_000, maxMs: 30 * 60_000 };
 /** The waits outlast any invitation: an expired or declined one ends the step itself, with its own message. */
 const WAIT_DEADLINE_MS = 400 * DAY_MS;
 
@@ -74,9 +74,6 @@ const Found = z.object({
 /** The administrator's reason as they wrote it, closed by a full stop unless it ends in one already. */
 const reasonGiven = (reason: string | null) =>
   reason ? ` Their reason: "${/[.!?]$/.test(reason.trim()) ? reason.trim() : `${reason.trim()}.`}"` : "";
-
-const pollDelay = (attempt: number) =>
-  Math.min(LONGEST_POLL_MS, FIRST_POLL_MS * 2 ** Math.min(10, Math.max(0, attempt - 1)));
 
 /**
  * Migrating an existing tenant under the partner (seed 004, product inventory §2.4, docs/adr/0007): the tenant's
@@ -176,7 +173,7 @@ export function migrateTenantWorkflow(deps: OnboardingDeps) {
             expiresAt,
           }),
         );
-        await deps.audit.record(ctx.tx, SYSTEM, {
+        await deps.audit.record(ctx.tx, SYSTEM_ACTOR, {
           orgId: ctx.input.orgId,
           action: "migration.invitation_sent",
           targetType: "provider",
@@ -212,7 +209,7 @@ export function migrateTenantWorkflow(deps: OnboardingDeps) {
         if (now >= invitation.expiresAt.getTime())
           return fail({ code: "invitation_expired", message: expiredMessage(invitation) });
         return wait({
-          untilMs: Math.min(now + pollDelay(ctx.attempt), invitation.expiresAt.getTime()),
+          untilMs: Math.min(now + pollDelayMs(ctx.attempt, POLLS), invitation.expiresAt.getTime()),
           reason: `the invitation sent to ${invitation.toEmail} is not accepted yet`,
           waitingFor: `the administrator of ${invitation.primaryDomain} (${invitation.toEmail}) to accept the partner's invitation`,
         });
@@ -241,7 +238,7 @@ export function migrateTenantWorkflow(deps: OnboardingDeps) {
               : `Another organization already manages the tenant ${ctx.input.primaryDomain}. Ask the partner's support which one.`,
           });
         await invitationRecords.accepted(ctx.tx, ctx.runId, at);
-        await deps.audit.record(ctx.tx, SYSTEM, {
+        await deps.audit.record(ctx.tx, SYSTEM_ACTOR, {
           orgId: ctx.input.orgId,
           action: "migration.accepted",
           targetType: "provider",
@@ -340,7 +337,7 @@ export function migrateTenantWorkflow(deps: OnboardingDeps) {
           });
         }
         await subscriptionRecords.plan(ctx.tx, rows, tasks);
-        await deps.audit.record(ctx.tx, SYSTEM, {
+        await deps.audit.record(ctx.tx, SYSTEM_ACTOR, {
           orgId: ctx.input.orgId,
           action: "migration.subscriptions_planned",
           targetType: "provider",
@@ -391,5 +388,3 @@ export function migrateTenantWorkflow(deps: OnboardingDeps) {
   ];
   return defineWorkflow({ name: MIGRATE_TENANT_WORKFLOW, version: 2, input: MigrateTenantInput, steps });
 }
-
-const SYSTEM = { userId: null, email: null, kind: "system", requestId: null } as const;
