@@ -177,11 +177,16 @@ for (const backend of backends()) {
       assert.match(accepted.text, /You accepted the invitation/);
 
       await until("the callback", () => (told.length > 0 ? told : undefined));
-      const deliveries = await emulatorClient(emu).request(
-        "GET",
-        `/_emulator/webhook-deliveries?event=${RESELLER_RELATIONSHIP_ACCEPTED}`,
-      );
-      const log = deliveries.body["value"] as { url: string; status: number; attempts: number }[];
+      // The emulator logs a delivery once our answer reached it, which can be just after the callback ran.
+      let log: { url: string; status: number; attempts: number }[] = [];
+      for (let i = 0; i < 100 && log.length === 0; i++) {
+        const deliveries = await emulatorClient(emu).request(
+          "GET",
+          `/_emulator/webhook-deliveries?event=${RESELLER_RELATIONSHIP_ACCEPTED}`,
+        );
+        log = deliveries.body["value"] as typeof log;
+        if (log.length === 0) await new Promise((r) => setTimeout(r, 50));
+      }
       assert.deepEqual(
         log.map((d) => [d.url, d.status, d.attempts]),
         [[eventsUrl, 200, 1]],
