@@ -45,6 +45,9 @@ const examples: Record<IdKind, string> = {
   azureCustomer: "azc_…",
   microsoftSignIn: "msi_…",
   technicalTask: "tsk_…",
+  usageImport: "uim_…",
+  pricePlan: "pp_…",
+  invoice: "inv_…",
 };
 
 export const id = (kind: IdKind, field: string) =>

@@ -23,6 +23,9 @@ export const idPrefixes = {
   azureCustomer: "azc",
   microsoftSignIn: "msi",
   technicalTask: "tsk",
+  usageImport: "uim",
+  pricePlan: "pp",
+  invoice: "inv",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;
