@@ -10,6 +10,8 @@ import type { Config } from "../platform/config.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { AuditLog } from "../modules/audit/index.ts";
 import type { BillingAccounts } from "../modules/billing-accounts/index.ts";
+import type { BillingPricing } from "../modules/billing/pricing/index.ts";
+import type { BillingRating } from "../modules/billing/rating/index.ts";
 import type { Identity, SessionInfo } from "../modules/identity/index.ts";
 import type { MicrosoftConnectionModule } from "../modules/microsoft-connection/index.ts";
 import type { Governance } from "../modules/governance/index.ts";
@@ -47,6 +49,8 @@ export type ApiDeps = {
   readonly webhooks: Webhooks;
   readonly microsoftConnection: MicrosoftConnectionModule;
   readonly partnerCenterEvents: PartnerCenterEvents;
+  readonly billingPricing: BillingPricing;
+  readonly billingRating: BillingRating;
   /** Where the embedded mailbox keeps captured mail, when it is on. */
   readonly mailboxDir: string | null;
   readonly ready: () => Promise<boolean>;

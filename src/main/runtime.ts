@@ -5,6 +5,8 @@ import type { App } from "../api/context.ts";
 import { createSmtpMailer, startCapturedMailbox, type Mailer } from "../integrations/mail/index.ts";
 import { createAuditLog } from "../modules/audit/index.ts";
 import { createBillingAccounts } from "../modules/billing-accounts/index.ts";
+import { createBillingPricing } from "../modules/billing/pricing/index.ts";
+import { createBillingRating } from "../modules/billing/rating/index.ts";
 import { createGovernance } from "../modules/governance/index.ts";
 import { createIdentity } from "../modules/identity/index.ts";
 import { CALLBACK_PATH, createMicrosoftConnection } from "../modules/microsoft-connection/index.ts";
@@ -166,6 +168,21 @@ export function createModules(
       : null,
     onResellerRelationshipAccepted: resellerRelationshipAccepted(onboarding),
   });
+  // Usage routed to billing accounts and rated at the partner's prices; the partner's price plans, rates and policy.
+  const billingRating = createBillingRating({
+    db,
+    audit,
+    clock,
+    billingAccounts: { accountOf: (id) => billingAccounts.accounts.accountOf(id) },
+    managedSubscriptions: () => onboarding.managedSubscriptions(),
+  });
+  const billingPricing = createBillingPricing({
+    db,
+    audit,
+    clock,
+    rating: billingRating,
+    organizations: { nameOf: (id) => tenancy.organizations.nameOf(id) },
+  });
   return {
     audit,
     notifications,
@@ -179,6 +196,8 @@ export function createModules(
     governance,
     microsoftConnection,
     partnerCenterEvents,
+    billingRating,
+    billingPricing,
   };
 }
 
@@ -210,6 +229,8 @@ export async function createHttpApp(
       webhooks: modules.webhooks,
       microsoftConnection: modules.microsoftConnection,
       partnerCenterEvents: modules.partnerCenterEvents,
+      billingPricing: modules.billingPricing,
+      billingRating: modules.billingRating,
       mailboxDir: opts.mailboxDir,
       ready: async () => (await database.query("SELECT 1 AS ok")).rows.length === 1,
     },
