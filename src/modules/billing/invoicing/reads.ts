@@ -1,0 +1,262 @@
+import { and, asc, desc, eq, gt, inArray, lt, or, type SQL } from "drizzle-orm";
+import { encodeCursor, pageOf, type Page, type PageOf } from "../../../platform/pagination.ts";
+import { err, ok, type AppError, type Result } from "../../../platform/result.ts";
+import type { Principal } from "../../tenancy/index.ts";
+import { formatDecimal, normalize, subtract } from "../engine/index.ts";
+import { invoices, invoiceUsage } from "../tables.ts";
+import { requireList, requireRead } from "./access.ts";
+import { BillingRatingFailure } from "../rating/index.ts";
+import type { InvoicingDeps } from "./deps.ts";
+import { invoicingErrors, type InvoicingError } from "./errors.ts";
+import { invoiceById, linesOf, money, readMoney, type InvoiceRow, type LineRow } from "./store.ts";
+
+export type InvoiceLineView = {
+  lineNo: number;
+  kind: LineRow["kind"];
+  description: string;
+  servicePeriod: string;
+  serviceClass: LineRow["serviceClass"];
+  exact: string;
+  amount: string;
+  rowCount: number;
+  /** Operators only. */
+  listPrice?: string;
+  partnerCost?: string;
+  margin?: string;
+};
+
+export type InvoiceView = Omit<InvoiceRow, "finalizedBy"> & {
+  finalizedBy: string | null;
+  lines?: InvoiceLineView[];
+};
+
+export type LineDetailDay = {
+  customerId: string;
+  usageDate: string;
+  snapshotId: number;
+  customerPrice: string;
+  listPrice?: string;
+  partnerCost?: string;
+};
+
+export type LineDetailRow = {
+  customerId: string;
+  customerName: string;
+  usageDate: string;
+  entitlementId: string;
+  meterName: string;
+  meterCategory: string;
+  serviceClass: "iaas" | "saas";
+  resourceUri: string;
+  chargeType: string;
+  unit: string;
+  quantity: string;
+  customerPrice: string;
+  listPrice?: string;
+  partnerCost?: string;
+};
+
+export type LineDetail = {
+  invoiceId: string;
+  line: InvoiceLineView;
+  days: PageOf<LineDetailDay> | null;
+  rows: PageOf<LineDetailRow> | null;
+};
+
+export type InvoiceFilter = {
+  billingAccountId?: string;
+  period?: string;
+  state?: "draft" | "finalized";
+};
+
+export const lineView = (l: LineRow, operator: boolean): InvoiceLineView => ({
+  lineNo: l.lineNo,
+  kind: l.kind,
+  description: l.description,
+  servicePeriod: l.servicePeriod,
+  serviceClass: l.serviceClass,
+  exact: l.exact,
+  amount: l.amount,
+  rowCount: l.rowCount,
+  ...(operator
+    ? {
+        listPrice: l.listPrice,
+        partnerCost: l.partnerCost,
+        margin: money(subtract(readMoney(l.exact), readMoney(l.partnerCost))),
+      }
+    : {}),
+});
+
+export const invoiceView = (row: InvoiceRow, lines?: readonly LineRow[], operator = false): InvoiceView => ({
+  ...row,
+  ...(lines ? { lines: lines.map((l) => lineView(l, operator)) } : {}),
+});
+
+/** Reads of invoices, their lines and the usage behind a line, as the access rules allow. */
+export function createReads(deps: InvoicingDeps) {
+  async function list(
+    p: Principal,
+    orgId: string,
+    filter: InvoiceFilter,
+    page: Page,
+  ): Promise<Result<PageOf<InvoiceView>, InvoicingError>> {
+    const allowed = requireList(p, orgId);
+    if (!allowed.ok) return allowed;
+    const where: SQL[] = [eq(invoices.orgId, orgId)];
+    if (!p.isOperator && p.orgRole !== "admin")
+      where.push(inArray(invoices.costCenterId, [...p.costCenterAdminOf]));
+    if (filter.billingAccountId) where.push(eq(invoices.billingAccountId, filter.billingAccountId));
+    if (filter.period) where.push(eq(invoices.period, filter.period));
+    if (filter.state) where.push(eq(invoices.state, filter.state));
+    if (page.after) where.push(lt(invoices.id, page.after));
+    const rows = await deps.db
+      .select()
+      .from(invoices)
+      .where(and(...where))
+      .orderBy(desc(invoices.id))
+      .limit(page.limit + 1);
+    const cut = pageOf(rows, page.limit, (r) => r.id);
+    return ok({ items: cut.items.map((r) => invoiceView(r)), nextCursor: cut.nextCursor });
+  }
+
+  async function readable(p: Principal, invoiceId: string): Promise<Result<InvoiceRow, InvoicingError>> {
+    const inv = await invoiceById(deps.db, invoiceId);
+    if (!inv) return err(invoicingErrors.notFound("invoice", invoiceId));
+    const allowed = requireRead(p, inv);
+    return allowed.ok ? ok(inv) : allowed;
+  }
+
+  async function get(p: Principal, invoiceId: string): Promise<Result<InvoiceView, InvoicingError>> {
+    const inv = await readable(p, invoiceId);
+    if (!inv.ok) return inv;
+    return ok(invoiceView(inv.value, await linesOf(deps.db, invoiceId), p.isOperator));
+  }
+
+  /**
+   * The customer-days behind a line (paged), or with `rows` their usage rows rated again (paged). A credit note's
+   * line shows the usage of the line it takes back.
+   */
+  async function lineDetail(
+    p: Principal,
+    invoiceId: string,
+    lineNo: number,
+    opts: { rows: boolean; page: Page },
+  ): Promise<Result<LineDetail, AppError>> {
+    const inv = await readable(p, invoiceId);
+    if (!inv.ok) return inv;
+    const line = (await linesOf(deps.db, invoiceId)).find((l) => l.lineNo === lineNo);
+    if (!line) return err(invoicingErrors.notFound("invoice line", `${invoiceId}/${lineNo}`));
+    const source =
+      inv.value.kind === "credit_note" && inv.value.creditsInvoiceId ? inv.value.creditsInvoiceId : invoiceId;
+    const operator = p.isOperator;
+    const inPeriod = and(
+      eq(invoiceUsage.invoiceId, source),
+      gt(invoiceUsage.usageDate, `${line.servicePeriod}-00`),
+      lt(invoiceUsage.usageDate, `${line.servicePeriod}-32`),
+    );
+    if (!opts.rows) {
+      const [afterDate = "", afterCustomer = ""] = (opts.page.after ?? "").split("|");
+      const rows = await deps.db
+        .select()
+        .from(invoiceUsage)
+        .where(
+          opts.page.after
+            ? and(
+                inPeriod,
+                or(
+                  gt(invoiceUsage.usageDate, afterDate),
+                  and(eq(invoiceUsage.usageDate, afterDate), gt(invoiceUsage.customerId, afterCustomer)),
+                ),
+              )
+            : inPeriod,
+        )
+        .orderBy(asc(invoiceUsage.usageDate), asc(invoiceUsage.customerId))
+        .limit(opts.page.limit + 1);
+      const cut = pageOf(rows, opts.page.limit, (r) => `${r.usageDate}|${r.customerId}`);
+      return ok({
+        invoiceId,
+        line: lineView(line, operator),
+        days: {
+          items: cut.items.map((r) => ({
+            customerId: r.customerId,
+            usageDate: r.usageDate,
+            snapshotId: r.snapshotId,
+            customerPrice: r.customerPrice,
+            ...(operator ? { listPrice: r.listPrice, partnerCost: r.partnerCost } : {}),
+          })),
+          nextCursor: cut.nextCursor,
+        },
+        rows: null,
+      });
+    }
+    try {
+      return ok(await ratedRows(inv.value, line, source, opts.page, operator));
+    } catch (e) {
+      if (e instanceof BillingRatingFailure) return err(e.error);
+      throw e;
+    }
+  }
+
+  async function ratedRows(
+    inv: InvoiceRow,
+    line: LineRow,
+    source: string,
+    page: Page,
+    operator: boolean,
+  ): Promise<LineDetail> {
+    const days = await deps.db
+      .select()
+      .from(invoiceUsage)
+      .where(
+        and(
+          eq(invoiceUsage.invoiceId, source),
+          gt(invoiceUsage.usageDate, `${line.servicePeriod}-00`),
+          lt(invoiceUsage.usageDate, `${line.servicePeriod}-32`),
+        ),
+      );
+    const skip = page.after ? Number.parseInt(page.after, 10) : 0;
+    const items: LineDetailRow[] = [];
+    let seen = 0;
+    let more = false;
+    for await (const r of deps.rating.rateSnapshots({
+      billingAccountId: inv.billingAccountId,
+      snapshotIds: [...new Set(days.map((d) => d.snapshotId))],
+      month: line.servicePeriod,
+    })) {
+      if (line.serviceClass !== "all" && r.serviceClass !== line.serviceClass) continue;
+      if (seen++ < skip) continue;
+      if (items.length === page.limit) {
+        more = true;
+        break;
+      }
+      items.push({
+        customerId: r.row.customerId,
+        customerName: r.row.customerName,
+        usageDate: r.row.usageDate,
+        entitlementId: r.row.entitlementId,
+        meterName: r.row.meterName,
+        meterCategory: r.row.meterCategory,
+        serviceClass: r.serviceClass,
+        resourceUri: r.row.resourceUri,
+        chargeType: r.row.chargeType,
+        unit: r.row.unit,
+        quantity: r.row.quantity,
+        customerPrice: formatDecimal(normalize(r.customerPrice)),
+        ...(operator
+          ? {
+              listPrice: formatDecimal(normalize(r.listPrice)),
+              partnerCost: formatDecimal(normalize(r.partnerCost)),
+            }
+          : {}),
+      });
+    }
+    return {
+      invoiceId: inv.id,
+      line: lineView(line, operator),
+      days: null,
+      rows: { items, nextCursor: more ? encodeCursor(String(skip + items.length)) : null },
+    };
+  }
+
+  return { list, get, lineDetail, readable };
+}
