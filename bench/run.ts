@@ -4,6 +4,7 @@
 import { apiBenchmark } from "./api-benchmark.ts";
 import { billingBenchmark } from "./billing/billing-benchmark.ts";
 import { emulatorBenchmark } from "./emulator-benchmark.ts";
+import { estimatesBenchmark } from "./estimates/estimates-benchmark.ts";
 import { onboardingBenchmark } from "./onboarding-benchmark.ts";
 import { usageGeneratorBenchmark } from "./billing/usage-generator-benchmark.ts";
 
@@ -11,6 +12,7 @@ const benchmarks: Record<string, (args: readonly string[]) => Promise<Record<str
   api: apiBenchmark,
   billing: billingBenchmark,
   emulator: emulatorBenchmark,
+  estimates: estimatesBenchmark,
   onboarding: onboardingBenchmark,
   "usage-generator": usageGeneratorBenchmark,
 };
