@@ -17,6 +17,7 @@ const ExportRow = z.object({
   ResourceLocation: z.string().default(""),
   ProductId: z.string().default(""),
   SkuId: z.string().default(""),
+  AvailabilityId: z.string().default(""),
   ChargeType: z.string().default(""),
   Unit: z.string().default(""),
   Quantity: Decimal,
@@ -26,6 +27,8 @@ const ExportRow = z.object({
   BillingCurrency: z.string(),
   PricingPreTaxTotal: Decimal,
   PricingCurrency: z.string(),
+  PCToBCExchangeRate: Decimal,
+  PCToBCExchangeRateDate: z.string(),
   PartnerEarnedCreditPercentage: Decimal.default("0"),
   InvoiceNumber: z.string().default(""),
 });
@@ -57,6 +60,7 @@ export function usageFromExportLine(line: string): UsageLineItem {
     resourceLocation: r.ResourceLocation,
     productId: r.ProductId,
     skuId: r.SkuId,
+    availabilityId: r.AvailabilityId,
     chargeType: r.ChargeType,
     unit: r.Unit,
     quantity: r.Quantity,
@@ -66,6 +70,8 @@ export function usageFromExportLine(line: string): UsageLineItem {
     billingCurrency: r.BillingCurrency,
     pricingPreTaxTotal: r.PricingPreTaxTotal,
     pricingCurrency: r.PricingCurrency,
+    pcToBCExchangeRate: r.PCToBCExchangeRate,
+    pcToBCExchangeRateDate: r.PCToBCExchangeRateDate.slice(0, 10),
     partnerEarnedCreditRate: percentToRate(r.PartnerEarnedCreditPercentage),
     invoiceNumber: r.InvoiceNumber,
   };

@@ -116,6 +116,7 @@ const toUsage = (u: z.infer<typeof UsageLineItemShape>): UsageLineItem => ({
   resourceLocation: u.resourceLocation,
   productId: u.productId,
   skuId: u.skuId,
+  availabilityId: u.availabilityId,
   chargeType: u.chargeType,
   unit: u.unitOfMeasure,
   quantity: u.quantity,
@@ -125,6 +126,8 @@ const toUsage = (u: z.infer<typeof UsageLineItemShape>): UsageLineItem => ({
   billingCurrency: u.billingCurrency,
   pricingPreTaxTotal: u.pricingPreTaxTotal,
   pricingCurrency: u.pricingCurrency,
+  pcToBCExchangeRate: u.pcToBCExchangeRate,
+  pcToBCExchangeRateDate: u.pcToBCExchangeRateDate.slice(0, 10),
   partnerEarnedCreditRate: u.rateOfPartnerEarnedCredit,
   invoiceNumber: u.invoiceNumber,
 });

@@ -126,6 +126,7 @@ export type UsageLineItem = {
   readonly resourceLocation: string;
   readonly productId: string;
   readonly skuId: string;
+  readonly availabilityId: string;
   readonly chargeType: string;
   readonly unit: string;
   readonly quantity: string;
@@ -135,6 +136,10 @@ export type UsageLineItem = {
   readonly billingCurrency: string;
   readonly pricingPreTaxTotal: string;
   readonly pricingCurrency: string;
+  /** Pricing → billing currency, fixed by Microsoft once a month (a decimal string). */
+  readonly pcToBCExchangeRate: string;
+  /** The day Microsoft fixed the rate, YYYY-MM-DD. */
+  readonly pcToBCExchangeRateDate: string;
   /** "0" or the partner-earned credit rate, e.g. "0.15". */
   readonly partnerEarnedCreditRate: string;
   /** Empty while unbilled. */

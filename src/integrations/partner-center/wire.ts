@@ -117,6 +117,7 @@ export const UsageLineItemShape = z.object({
   resourceLocation: z.string().default(""),
   productId: z.string().default(""),
   skuId: z.string().default(""),
+  availabilityId: z.string().default(""),
   chargeType: z.string().default(""),
   unitOfMeasure: z.string().default(""),
   quantity: Decimal,
@@ -126,6 +127,8 @@ export const UsageLineItemShape = z.object({
   billingCurrency: z.string(),
   pricingPreTaxTotal: Decimal,
   pricingCurrency: z.string(),
+  pcToBCExchangeRate: Decimal,
+  pcToBCExchangeRateDate: z.string(),
   rateOfPartnerEarnedCredit: Decimal.default("0"),
   invoiceNumber: z.string().default(""),
 });

@@ -94,6 +94,15 @@ export class CsvRecordReader {
     return this.line;
   }
 
+  /**
+   * The offset in the stream where the first record not yet read starts: every record before it has been handed
+   * on. -1 while the rest of an over-long line is being skipped, when no record boundary is known.
+   */
+  get consumed(): number {
+    if (this.skippingLine) return -1;
+    return this.carry ? this.carryOffset : this.streamed;
+  }
+
   push(chunk: Buffer): void {
     const offset = this.streamed;
     this.streamed += chunk.length;

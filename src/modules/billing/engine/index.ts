@@ -23,6 +23,8 @@ export {
   UsageCsvParser,
   type QuarantineCode,
   type QuarantinedRow,
+  type UsageCsvOptions,
+  type UsageDetail,
   type UsageFileError,
   type UsageFileSummary,
   type UsageLine,

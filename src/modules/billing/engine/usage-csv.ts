@@ -2,7 +2,7 @@ import { appError, err, ok, type AppError, type Result } from "../../../platform
 import { ByteStringCache } from "./byte-string-cache.ts";
 import { currencyOf } from "./currencies.ts";
 import { CsvRecordReader, fieldText, type CsvProblem, type CsvRecord } from "./csv-records.ts";
-import { parseDecimalBytes, type Decimal } from "./decimal.ts";
+import { parseDecimal, parseDecimalBytes, ZERO, type Decimal } from "./decimal.ts";
 import { dayText, parseUsageDay } from "./usage-dates.ts";
 
 /**
@@ -89,6 +89,30 @@ export type UsageLine = {
   pcToBCExchangeRate: Decimal;
   /** The day Microsoft fixed the rate, `YYYY-MM-DD`. */
   pcToBCExchangeRateDate: string;
+  /** The natural key's parts and the detail people read; only from a parser made with `{ detail: true }`. */
+  detail?: UsageDetail;
+};
+
+/**
+ * What a usage store keeps of a row besides what rating reads: the parts of its natural key and the detail a person
+ * reading it wants. Text as written (trimmed); a column the file lacks is empty.
+ */
+export type UsageDetail = {
+  /** The Azure subscription. */
+  entitlementId: string;
+  /** The Azure plan. */
+  subscriptionId: string;
+  meterId: string;
+  meterName: string;
+  productId: string;
+  skuId: string;
+  availabilityId: string;
+  resourceUri: string;
+  resourceLocation: string;
+  chargeType: string;
+  unit: string;
+  /** 0 or 15 (percent); zero when the file leaves it empty or lacks the column. */
+  partnerEarnedCreditPercentage: Decimal;
 };
 
 export type QuarantineCode =
@@ -130,12 +154,42 @@ const USED_COLUMNS = {
   billingCurrency: "BillingCurrency",
   pcToBCExchangeRate: "PCToBCExchangeRate",
   pcToBCExchangeRateDate: "PCToBCExchangeRateDate",
-} as const satisfies Record<Exclude<keyof UsageLine, "line">, (typeof DAILY_RATED_USAGE_COLUMNS)[number]>;
+} as const satisfies Record<
+  Exclude<keyof UsageLine, "line" | "detail">,
+  (typeof DAILY_RATED_USAGE_COLUMNS)[number]
+>;
 
 type UsedField = keyof typeof USED_COLUMNS;
 type AmountField = "unitPrice" | "quantity" | "effectiveUnitPrice" | "pcToBCExchangeRate";
 /** A file without the customer's name is still rated (the id names the customer); every other column is needed. */
 const OPTIONAL_FIELDS: ReadonlySet<UsedField> = new Set(["customerName"]);
+
+/** The detail columns, by the field of `UsageDetail` they fill. */
+const DETAIL_COLUMNS = {
+  entitlementId: "EntitlementId",
+  subscriptionId: "SubscriptionId",
+  meterId: "MeterId",
+  meterName: "MeterName",
+  productId: "ProductId",
+  skuId: "SkuId",
+  availabilityId: "AvailabilityId",
+  resourceUri: "ResourceURI",
+  resourceLocation: "ResourceLocation",
+  chargeType: "ChargeType",
+  unit: "Unit",
+  partnerEarnedCreditPercentage: "PartnerEarnedCreditPercentage",
+} as const satisfies Record<keyof UsageDetail, (typeof DAILY_RATED_USAGE_COLUMNS)[number]>;
+
+type DetailField = keyof typeof DETAIL_COLUMNS;
+type DetailColumns = { readonly [F in DetailField]: number };
+
+export type UsageCsvOptions = {
+  /**
+   * Also read the detail columns into `UsageLine.detail`. The natural key's columns are then needed too (MeterId,
+   * ChargeType, and EntitlementId or SubscriptionId), and a row without a meter or a subscription is quarantined.
+   */
+  detail?: boolean;
+};
 
 /** Header names compare without case or spaces: `Customer Id`, `customerid` and `CustomerId` are one column. */
 export const columnKey = (header: string): string => header.replace(/[\s\uFEFF]+/g, "").toLowerCase();
@@ -171,6 +225,7 @@ export class UsageCsvParser {
   /** Bytes of the byte order mark, which the records reader does not see: its offsets are this much smaller. */
   private byteOrderMark = 0;
   private limit = Number.POSITIVE_INFINITY;
+  private detailColumns: DetailColumns | null = null;
   private lineCount = 0;
   private quarantineCount = 0;
   /** Set when the file cannot be read as usage at all; later input is ignored. */
@@ -181,7 +236,10 @@ export class UsageCsvParser {
   private readonly categories = new ByteStringCache(32, utf8);
   private readonly currencies = new ByteStringCache(8, currencyCodeOf);
 
-  constructor(private readonly sink: UsageSink) {
+  constructor(
+    private readonly sink: UsageSink,
+    private readonly options: UsageCsvOptions = {},
+  ) {
     this.records = new CsvRecordReader(
       MAX_COLUMNS + 1,
       (record) => this.onRecord(record),
@@ -212,6 +270,15 @@ export class UsageCsvParser {
   /** The line the next row starts on. */
   get nextLine(): number {
     return this.records.nextLine;
+  }
+
+  /**
+   * The offset in the stream where the next row starts: every row before it has been handed to the sink, so reading
+   * can resume there. -1 when no row boundary is known (the rest of an over-long line is being skipped).
+   */
+  get readTo(): number {
+    const at = this.records.consumed;
+    return at < 0 ? at : at + this.byteOrderMark;
   }
 
   push(chunk: Buffer): void {
@@ -319,10 +386,13 @@ export class UsageCsvParser {
     const pcToBCExchangeRateDate = this.day(record, "pcToBCExchangeRateDate");
     if (!pcToBCExchangeRateDate) return;
 
+    const detail = this.detailColumns ? this.detail(record, this.detailColumns) : null;
+    if (this.detailColumns && !detail) return;
+
     const categoryAt = c.meterCategory;
     const nameAt = c.customerName;
     this.lineCount++;
-    this.sink.line({
+    const usage: UsageLine = {
       line,
       customerId,
       customerName:
@@ -342,7 +412,42 @@ export class UsageCsvParser {
       billingCurrency,
       pcToBCExchangeRate,
       pcToBCExchangeRateDate,
-    });
+    };
+    if (detail) usage.detail = detail;
+    this.sink.line(usage);
+  }
+
+  /** The row's detail, or null once the row is quarantined for it. */
+  private detail(record: CsvRecord, columns: DetailColumns): UsageDetail | null {
+    const text = (field: DetailField) => (columns[field] < 0 ? "" : fieldText(record, columns[field]).trim());
+    const refuse = (code: QuarantineCode, reason: string) => {
+      this.reject(record.line, code, reason);
+      return null;
+    };
+    const meterId = text("meterId");
+    if (meterId === "") return refuse("missing_value", "MeterId is empty");
+    const entitlementId = text("entitlementId");
+    const subscriptionId = text("subscriptionId");
+    if (entitlementId === "" && subscriptionId === "")
+      return refuse("missing_value", "EntitlementId and SubscriptionId are empty");
+    const pecText = text("partnerEarnedCreditPercentage");
+    const pec = pecText === "" ? ZERO : parseDecimal(pecText);
+    if (!pec)
+      return refuse("not_a_number", `PartnerEarnedCreditPercentage is not a number: ${shown(pecText)}`);
+    return {
+      entitlementId,
+      subscriptionId,
+      meterId,
+      meterName: text("meterName"),
+      productId: text("productId"),
+      skuId: text("skuId"),
+      availabilityId: text("availabilityId"),
+      resourceUri: text("resourceUri"),
+      resourceLocation: text("resourceLocation"),
+      chargeType: text("chargeType"),
+      unit: text("unit"),
+      partnerEarnedCreditPercentage: pec,
+    };
   }
 
   /** A number column's value, or null once the row is quarantined for it. */
@@ -413,6 +518,18 @@ export class UsageCsvParser {
       if (found.length === 0 && !OPTIONAL_FIELDS.has(field)) missing.push(header);
       columns[field] = found[0] ?? -1;
     }
+    const detailColumns: Record<string, number> = {};
+    if (this.options.detail) {
+      for (const [field, header] of Object.entries(DETAIL_COLUMNS) as [DetailField, string][]) {
+        const found = positions.get(columnKey(header)) ?? [];
+        if (found.length > 1) duplicated.push(header);
+        detailColumns[field] = found[0] ?? -1;
+      }
+      if (detailColumns["meterId"] === -1) missing.push("MeterId");
+      if (detailColumns["chargeType"] === -1) missing.push("ChargeType");
+      if (detailColumns["entitlementId"] === -1 && detailColumns["subscriptionId"] === -1)
+        missing.push("EntitlementId or SubscriptionId");
+    }
     if (missing.length > 0) {
       this.error = {
         ...appError(
@@ -438,6 +555,7 @@ export class UsageCsvParser {
     }
     this.fieldCount = record.count;
     this.columns = columns as Columns;
+    if (this.options.detail) this.detailColumns = detailColumns as DetailColumns;
     this.records.stopAt(this.limit - this.byteOrderMark);
   }
 }
