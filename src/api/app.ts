@@ -24,6 +24,7 @@ import { technicalTaskRoutes } from "./routes/technical-task-routes.ts";
 import { migrationInvitationRoutes } from "./routes/migration-invitation-routes.ts";
 import { organizationRoutes } from "./routes/organization-routes.ts";
 import { partnerCenterEventRoutes } from "./routes/partner-center-event-routes.ts";
+import { pricingRoutes } from "./routes/pricing-routes.ts";
 import { providerRoutes } from "./routes/provider-routes.ts";
 import { sessionRoutes } from "./routes/session-routes.ts";
 import { systemRoutes } from "./routes/system-routes.ts";
@@ -132,6 +133,7 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   technicalTaskRoutes(app, deps);
   migrationInvitationRoutes(app, deps);
   governanceRoutes(app, deps);
+  pricingRoutes(app, deps);
   webhookRoutes(app, deps);
   microsoftConnectionRoutes(app, deps);
   mailboxRoutes(app, deps);

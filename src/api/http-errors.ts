@@ -95,6 +95,12 @@ const statusOf: Record<string, number> = {
   partner_center_event_certificate_refused: 401,
   partner_center_event_signature_invalid: 401,
   partner_center_certificate_unavailable: 503,
+  price_plan_invalid: 400,
+  price_plan_not_future: 422,
+  exchange_rate_invalid: 400,
+  exchange_rate_missing: 409,
+  billing_settings_invalid: 400,
+  billing_account_currency_unknown: 422,
   internal: 500,
 };
 

@@ -318,6 +318,14 @@ export function createBillingRating(deps: BillingRatingDeps) {
     },
     billingAccountsWithUsage,
     unassignedUsage,
+    /** Operators: the month's usage that no billing account takes. */
+    async unassignedUsageFor(
+      caller: Caller,
+      month: string,
+    ): Promise<Result<UnassignedUsage[], BillingRatingError>> {
+      if (!caller.principal.isOperator) return err(billingRatingErrors.forbidden());
+      return ok(await unassignedUsage(month));
+    },
     assignUsage,
     /** The organization's price plan of a month (latest effective_from ≤ month; none → 0 %). */
     planOf: (orgId: string, month: string) => storedPlanOf(db, orgId, month),

@@ -27,7 +27,10 @@ export const billingRatingErrors = {
     code: "billing_account_currency_unknown" as const,
   }),
   forbidden: () => ({
-    ...appError("forbidden", "Only the partner's operators assign usage to billing accounts."),
+    ...appError(
+      "forbidden",
+      "Only the partner's operators see and route usage that no billing account takes.",
+    ),
     code: "forbidden" as const,
   }),
 };
