@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
 import { newId } from "../../../platform/ids.ts";
 import { pageOf, type Page, type PageOf } from "../../../platform/pagination.ts";
 import type { QuarantinedRow } from "../engine/index.ts";
@@ -52,14 +52,19 @@ const ROW_COLUMNS: readonly [string, keyof UsageRow][] = [
 ];
 
 export const ROW_COLUMN_LIST = sql.raw(ROW_COLUMNS.map(([c]) => c).join(", "));
-export const ROW_RECORD_TYPE = sql.raw(ROW_COLUMNS.map(([c]) => `${c} text`).join(", "));
 
-/** The row's stored columns as a JSON object keyed by column name. */
-export function rowJson(row: UsageRow & { naturalKey: string }): Record<string, string> {
-  const out: Record<string, string> = { natural_key: row.naturalKey };
-  for (const [column, field] of ROW_COLUMNS) out[column] = String(row[field]);
-  return out;
-}
+/**
+ * The rows' natural keys and columns as arrays, one parameter each, for `unnest(...)`: a batch is one statement
+ * with a fixed number of parameters, whatever its size.
+ */
+export const rowArrays = (rows: readonly (UsageRow & { naturalKey: string })[]): SQL =>
+  sql.join(
+    [
+      sql`${sql.param(rows.map((r) => r.naturalKey))}::text[]`,
+      ...ROW_COLUMNS.map(([, field]) => sql`${sql.param(rows.map((r) => r[field]))}::text[]`),
+    ],
+    sql`, `,
+  );
 
 /** Rows a statement returned, whichever driver ran it. */
 export const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
@@ -142,22 +147,22 @@ export function createImportStore(deps: Pick<BillingUsageDeps, "db" | "clock">) 
       await db.transaction(async (tx) => {
         let staged = 0;
         if (batch.rows.length > 0) {
-          const json = JSON.stringify(batch.rows.map((r) => ({ line: r.line, ...rowJson(r) })));
           const inserted = await tx.execute(sql`
             INSERT INTO usage_import_rows (import_id, line, natural_key, ${ROW_COLUMN_LIST})
-            SELECT ${importId}, line, natural_key, ${ROW_COLUMN_LIST}
-            FROM jsonb_to_recordset(${json}::jsonb) AS r(line bigint, natural_key text, ${ROW_RECORD_TYPE})
+            SELECT ${importId}, * FROM unnest(${sql.param(batch.rows.map((r) => r.line))}::bigint[], ${rowArrays(batch.rows)})
             ON CONFLICT (import_id, line) DO NOTHING
             RETURNING 1`);
           staged = rowsOf(inserted).length;
         }
         let quarantined = 0;
         if (batch.quarantined.length > 0) {
-          const json = JSON.stringify(batch.quarantined);
+          const q = batch.quarantined;
           const inserted = await tx.execute(sql`
             INSERT INTO usage_quarantine (import_id, line, code, reason)
-            SELECT ${importId}, line, code, reason
-            FROM jsonb_to_recordset(${json}::jsonb) AS r(line bigint, code text, reason text)
+            SELECT ${importId}, * FROM unnest(
+              ${sql.param(q.map((r) => r.line))}::bigint[],
+              ${sql.param(q.map((r) => r.code))}::text[],
+              ${sql.param(q.map((r) => r.reason))}::text[])
             ON CONFLICT (import_id, line) DO NOTHING
             RETURNING 1`);
           quarantined = rowsOf(inserted).length;

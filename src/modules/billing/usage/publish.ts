@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { usageImports, usageSnapshots } from "../tables.ts";
 import type { BillingUsageDeps } from "./deps.ts";
-import { ROW_COLUMN_LIST, ROW_RECORD_TYPE, rowJson, rowsOf, type UsageImport } from "./import-store.ts";
+import { ROW_COLUMN_LIST, rowArrays, rowsOf, type UsageImport } from "./import-store.ts";
 import { contentHashOf, type UsageRow } from "./usage-row.ts";
 
 type StagedDbRow = { line: string | number; natural_key: string } & Record<string, string>;
@@ -106,11 +106,9 @@ export async function publishImport(
         })
         .returning({ id: usageSnapshots.id });
       if (!snapshot) throw new Error("a snapshot insert returned no id");
-      const json = JSON.stringify(rows.map(rowJson));
       await tx.execute(sql`
         INSERT INTO usage_rows (snapshot_id, natural_key, ${ROW_COLUMN_LIST})
-        SELECT ${snapshot.id}, natural_key, ${ROW_COLUMN_LIST}
-        FROM jsonb_to_recordset(${json}::jsonb) AS r(natural_key text, ${ROW_RECORD_TYPE})`);
+        SELECT ${snapshot.id}, * FROM unnest(${rowArrays(rows)})`);
     });
     await hooks.onGroup?.({ customerId, usageDate });
   }
