@@ -12,6 +12,8 @@ export const PROFILE_MAX_DAYS = 56;
 export const LEVEL_DAYS = 7;
 /** A day above this multiple of what its weekday and the profile's level expect is a one-off (a spike, a burst). */
 export const ONE_OFF_MULTIPLE = 2n;
+/** One-off days recur, and are projected, only when the profile has at least this many; a single one is left out. */
+export const ONE_OFF_MIN_DAYS = 2;
 
 type DayAmount = { weekday: number; amount: Decimal };
 
@@ -20,10 +22,10 @@ type DayAmount = { weekday: number; amount: Decimal };
  * - Factors: each weekday's median over the trailing whole weeks (2 to 8) against the mean of the seven medians.
  * - Level: the median of the last 7 complete days, each divided by its weekday's factor, so a step change shows
  *   within four days and a single huge day does not move it.
- * - One-off days: in the profile, days above twice their expected amount; the days to come get as many whole such
- *   days as the profile's frequency expects (⌊λ⌋), each at their median excess. A rare spike is therefore not spread
- *   over the month (it would make most months' estimates too high), a frequent one is counted, and one huge day
- *   does not set the size of the others.
+ * - One-off days: in the profile, days above twice their expected amount; when there are two or more, the days to
+ *   come get as many whole such days as the profile's frequency expects (⌊λ⌋), each at their median excess. A
+ *   single or rare spike is therefore not spread over the month (it would make most months' estimates too high), a
+ *   recurring one is counted, and one huge day does not set the size of the others.
  * Medians and weights are exact; with fewer than 14 complete days or no positive usage it is the run rate.
  */
 export function dayOfWeek(input: PreparedInput): Projection {
@@ -49,7 +51,8 @@ export function dayOfWeek(input: PreparedInput): Projection {
   return {
     method: "day-of-week",
     known: sum(input.days.slice(0, input.complete)),
-    rate: level,
+    rateTotal: level,
+    rateDays: 1n,
     remainingWeight,
     oneOffs: oneOffAllowance(profile, factors, input.daysInMonth - input.complete),
     samples: recent,
@@ -58,11 +61,17 @@ export function dayOfWeek(input: PreparedInput): Projection {
   };
 }
 
-/** History and the month's complete days, oldest first, each with its weekday. */
+/**
+ * History and the month's complete days, oldest first, each with its weekday, from the first day with usage: days
+ * before a customer started would read as a weekday pattern.
+ */
 function completeSeries(input: PreparedInput): DayAmount[] {
   const h = input.history.length;
   const amounts = [...input.history, ...input.days.slice(0, input.complete)];
-  return amounts.map((amount, i) => ({ weekday: weekdayOf(input.month, i - h + 1), amount }));
+  const started = amounts.findIndex((a) => sign(a) !== 0);
+  return amounts
+    .map((amount, i) => ({ weekday: weekdayOf(input.month, i - h + 1), amount }))
+    .slice(started === -1 ? amounts.length : started);
 }
 
 /** Each weekday's median against the mean of the seven medians, at least 0; null if that mean is not positive. */
@@ -104,7 +113,7 @@ function oneOffAllowance(
     const bound = multiply(multiply(typical, factors[d.weekday] ?? ZERO), whole(ONE_OFF_MULTIPLE));
     if (compare(d.amount, bound) > 0) excesses.push(subtract(d.amount, bound));
   }
-  if (excesses.length === 0) return ZERO;
+  if (excesses.length < ONE_OFF_MIN_DAYS) return ZERO;
   const days = BigInt(profile.length);
   const count = BigInt(excesses.length);
   const expected = (count * BigInt(remaining)) / days;

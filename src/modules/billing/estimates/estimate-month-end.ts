@@ -1,4 +1,4 @@
-import { add, multiply, sum, ZERO } from "../engine/index.ts";
+import { add, multiply, sum, ZERO, type Decimal } from "../engine/index.ts";
 import { dayOfWeek } from "./day-of-week.ts";
 import {
   DEFAULT_LATENCY_DAYS,
@@ -9,7 +9,7 @@ import {
   type PreparedInput,
   type Projection,
 } from "./estimate-types.ts";
-import { max, min, percentile } from "./exact-ratios.ts";
+import { divide, max, min, percentile, whole } from "./exact-ratios.ts";
 import { daysInMonth } from "./month-days.ts";
 import { proration } from "./proration.ts";
 import { runRate } from "./run-rate.ts";
@@ -27,27 +27,32 @@ const METHODS: Record<EstimateMethod, (input: PreparedInput) => Projection> = {
 };
 
 /**
- * Projects the month's total from its daily totals so far. Pure and exact: amounts stay Decimals, divisions keep 12
- * decimals. The range: the days to come at the 10th and at the 90th percentile of the sampled days' daily rates
+ * Projects the month's total from its daily totals so far. Pure and exact: amounts stay Decimals; the one division
+ * of a projection comes last and keeps 12 decimals (or the amounts' own, if more). The range: the days to come at the 10th and at the 90th percentile of the sampled days' daily rates
  * (each widened to include the estimate's own rate), on top of the same known days and expected one-off days.
  * Throws on input no caller should build (more days than the month has, a negative latency, a malformed month).
  */
 export function estimateMonthEnd(input: EstimateInput, method: MethodChoice = "best"): Estimate {
   const prepared = prepare(input);
   const projection = METHODS[method === "best" ? BEST_METHOD : method](prepared);
-  const project = (rate: typeof projection.rate) =>
-    add(add(projection.known, projection.oneOffs ?? ZERO), multiply(rate, projection.remainingWeight));
+  const { rateTotal, rateDays } = projection;
+  const project = (total: Decimal) =>
+    add(
+      add(projection.known, projection.oneOffs ?? ZERO),
+      divide(multiply(total, projection.remainingWeight), rateDays),
+    );
+  const days = whole(rateDays);
   const band =
     projection.samples.length === 0
-      ? { low: projection.rate, high: projection.rate }
+      ? { low: rateTotal, high: rateTotal }
       : {
-          low: min(percentile(projection.samples, RANGE_PERCENTILES.low), projection.rate),
-          high: max(percentile(projection.samples, RANGE_PERCENTILES.high), projection.rate),
+          low: min(multiply(percentile(projection.samples, RANGE_PERCENTILES.low), days), rateTotal),
+          high: max(multiply(percentile(projection.samples, RANGE_PERCENTILES.high), days), rateTotal),
         };
   return {
     method: projection.method,
     mtd: sum(input.days),
-    eom: project(projection.rate),
+    eom: project(rateTotal),
     low: project(band.low),
     high: project(band.high),
     daysSampled: projection.daysSampled,

@@ -50,14 +50,16 @@ export type PreparedInput = {
 };
 
 /**
- * A projection: the month is `known` plus `rate` per day for the days still to come, each day weighing its share
- * of `remainingWeight` (1 per day for a flat rate, the weekday's factor for a profile), plus `oneOffs` expected on
- * top. `samples` are the daily rates of the days the rate was read from; their spread makes the range.
+ * A projection: the month is `known` plus a rate per day (`rateTotal ÷ rateDays`, divided once, at the end) for the
+ * days still to come, each day weighing its share of `remainingWeight` (1 per day for a flat rate, the weekday's
+ * factor for a profile), plus `oneOffs` expected on top. `samples` are the daily rates of the days the rate was
+ * read from; their spread makes the range.
  */
 export type Projection = {
   method: EstimateMethod;
   known: Decimal;
-  rate: Decimal;
+  rateTotal: Decimal;
+  rateDays: bigint;
   remainingWeight: Decimal;
   oneOffs?: Decimal;
   samples: readonly Decimal[];

@@ -1,9 +1,9 @@
 import { compare, type Decimal } from "../engine/index.ts";
 
 /**
- * Decimals a quotient keeps. An estimate divides (a mean, a rate per day), which exact money never does; 12 decimals
- * is far below any currency's minor unit, so the cut never reaches a cent. Quotients are truncated toward zero;
- * nothing here is rounded for an invoice.
+ * Decimals a quotient keeps at least (more when its dividend has more). An estimate divides (a mean, a rate per
+ * day), which exact money never does; 12 decimals is far below any currency's minor unit, so the cut never reaches
+ * a cent. Quotients are truncated toward zero; nothing here is rounded for an invoice.
  */
 export const QUOTIENT_SCALE = 12;
 /** Decimals of a ratio (a weekday factor, a percentage error): parts per billion. */
@@ -11,17 +11,14 @@ export const RATIO_SCALE = 9;
 
 const pow10 = (n: number): bigint => 10n ** BigInt(n);
 
-/** `x ÷ divisor` to QUOTIENT_SCALE decimals, truncated toward zero. `divisor` must not be 0. */
+/** `x ÷ divisor` to QUOTIENT_SCALE decimals or x's own, whichever is more, truncated toward zero. */
 export function divide(x: Decimal, divisor: bigint): Decimal {
   if (divisor === 0n) throw new RangeError("Division by zero.");
-  const units =
-    x.scale <= QUOTIENT_SCALE
-      ? (x.units * pow10(QUOTIENT_SCALE - x.scale)) / divisor
-      : x.units / (divisor * pow10(x.scale - QUOTIENT_SCALE));
-  return { units, scale: QUOTIENT_SCALE };
+  const scale = Math.max(QUOTIENT_SCALE, x.scale);
+  return { units: (x.units * pow10(scale - x.scale)) / divisor, scale };
 }
 
-/** `x ÷ d` for a decimal `d`, to QUOTIENT_SCALE decimals. `d` must not be 0. */
+/** `x ÷ d` for a decimal `d` (see `divide`). `d` must not be 0. */
 export const divideByDecimal = (x: Decimal, d: Decimal): Decimal =>
   divide({ units: x.units * pow10(d.scale), scale: x.scale }, d.units);
 

@@ -1,5 +1,5 @@
 import { sum } from "../engine/index.ts";
-import { divide, whole } from "./exact-ratios.ts";
+import { whole } from "./exact-ratios.ts";
 import type { PreparedInput, Projection } from "./estimate-types.ts";
 
 /**
@@ -12,7 +12,8 @@ export function proration(input: PreparedInput): Projection {
   return {
     method: "proration",
     known,
-    rate: n === 0 ? whole(0) : divide(known, BigInt(n)),
+    rateTotal: known,
+    rateDays: BigInt(Math.max(n, 1)),
     remainingWeight: whole(input.daysInMonth - n),
     samples: input.days,
     daysSampled: n,

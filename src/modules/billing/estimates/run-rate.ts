@@ -1,5 +1,5 @@
 import { sum } from "../engine/index.ts";
-import { divide, whole } from "./exact-ratios.ts";
+import { whole } from "./exact-ratios.ts";
 import type { PreparedInput, Projection } from "./estimate-types.ts";
 import { proration } from "./proration.ts";
 
@@ -18,7 +18,8 @@ export function runRate(input: PreparedInput): Projection {
   return {
     method: "run-rate",
     known: sum(input.days.slice(0, input.complete)),
-    rate: divide(sum(window), BigInt(window.length)),
+    rateTotal: sum(window),
+    rateDays: BigInt(window.length),
     remainingWeight: whole(input.daysInMonth - input.complete),
     samples: window,
     daysSampled: window.length,
