@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, eq, max } from "drizzle-orm";
 import type { Db } from "../../src/platform/db/types.ts";
+import { newId } from "../../src/platform/ids.ts";
 import { billingAccounts } from "../../src/modules/billing-accounts/tables.ts";
 import { usageMonths, usageRows, usageSnapshots } from "../../src/modules/billing/tables.ts";
 import { NEW_CUSTOMER_WORKFLOW } from "../../src/modules/onboarding/new-customer/workflow.ts";
@@ -103,7 +104,7 @@ export async function connectTestAccount(
   db: Db,
   account: { orgId: string; alias: string; country: string; costCenterId?: string | null },
 ): Promise<string> {
-  const id = `ba_test${account.alias.toLowerCase()}${++serial}`;
+  const id = newId("billingAccount", AT);
   await db.insert(billingAccounts).values({
     id,
     orgId: account.orgId,
