@@ -16,6 +16,7 @@ import { billingAccountRoutes } from "./routes/billing-account-routes.ts";
 import { costCenterRoutes } from "./routes/cost-center-routes.ts";
 import { governanceRoutes } from "./routes/governance-routes.ts";
 import { invitationRoutes } from "./routes/invitation-routes.ts";
+import { invoiceRoutes } from "./routes/invoice-routes.ts";
 import { mailboxRoutes } from "./routes/mailbox-routes.ts";
 import { meRoutes } from "./routes/me-routes.ts";
 import { microsoftConnectionRoutes } from "./routes/microsoft-connection-routes.ts";
@@ -137,6 +138,7 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   webhookRoutes(app, deps);
   microsoftConnectionRoutes(app, deps);
   mailboxRoutes(app, deps);
+  invoiceRoutes(app, deps);
   await partnerCenterEventRoutes(app, deps);
 
   const webRoot = options.webRoot;

@@ -12,6 +12,7 @@ import type { AuditLog } from "../modules/audit/index.ts";
 import type { BillingAccounts } from "../modules/billing-accounts/index.ts";
 import type { BillingPricing } from "../modules/billing/pricing/index.ts";
 import type { BillingRating } from "../modules/billing/rating/index.ts";
+import type { Invoicing } from "../modules/billing/invoicing/index.ts";
 import type { Identity, SessionInfo } from "../modules/identity/index.ts";
 import type { MicrosoftConnectionModule } from "../modules/microsoft-connection/index.ts";
 import type { Governance } from "../modules/governance/index.ts";
@@ -51,6 +52,7 @@ export type ApiDeps = {
   readonly partnerCenterEvents: PartnerCenterEvents;
   readonly billingPricing: BillingPricing;
   readonly billingRating: BillingRating;
+  readonly invoicing: Invoicing;
   /** Where the embedded mailbox keeps captured mail, when it is on. */
   readonly mailboxDir: string | null;
   readonly ready: () => Promise<boolean>;

@@ -101,6 +101,15 @@ const statusOf: Record<string, number> = {
   exchange_rate_missing: 409,
   billing_settings_invalid: 400,
   billing_account_currency_unknown: 422,
+  invoice_finalized: 409,
+  invoice_not_finalized: 409,
+  invoice_already_credited: 409,
+  invoice_is_credit_note: 409,
+  invoice_period_future: 422,
+  invoice_currency_not_postable: 422,
+  invoice_busy: 503,
+  usage_not_final: 409,
+  partner_cloud_billing_not_configured: 503,
   internal: 500,
 };
 

@@ -47,6 +47,8 @@ export type DemoSeed = {
   /** A Global Administrator of the partner tenant, for app+user tokens (the secure application model). */
   partnerAdmin: { userName: string; password: string };
   partnerCloud: { userName: string; password: string; accountAlias: string };
+  /** The partner's own user of the top account that posts Partner Cloud's invoice lines. */
+  partnerCloudBilling: { userName: string; password: string; accountAlias: string };
   /** A customer's own tenant to migrate under the partner: its Global Administrator accepts the invitation. */
   existingTenant: {
     domain: string;
@@ -72,9 +74,10 @@ export type RunningEmulator = {
 
 /**
  * The demo partner cloud: a US parent account with sub-accounts that each trip one eligibility rule (another
- * country, demo, internal, reseller), an account administrator and a viewer. Returns the administrator's password.
+ * country, demo, internal, reseller), an account administrator, a viewer, and the partner's billing user that posts
+ * invoice lines. Returns the administrator's and the billing user's passwords.
  */
-function seedPartnerCloud(world: PartnerCloudWorld): string {
+function seedPartnerCloud(world: PartnerCloudWorld): { admin: string; billing: string } {
   const address = {
     addressLine1: "100 Main Street",
     city: "Seattle",
@@ -108,7 +111,14 @@ function seedPartnerCloud(world: PartnerCloudWorld): string {
   const password = randomBytes(12).toString("base64url");
   world.addUser({ userName: "pcadmin", password, accountAlias: "PCLD", roles: ["AccountAdmin"] });
   world.addUser({ userName: "pcviewer", password, accountAlias: "PCLD", roles: ["AccountViewer"] });
-  return password;
+  const billing = randomBytes(12).toString("base64url");
+  world.addUser({
+    userName: "pcbilling",
+    password: billing,
+    accountAlias: "PCLD",
+    roles: ["AccountAdmin", "BillingManager"],
+  });
+  return { admin: password, billing };
 }
 
 /**
@@ -233,7 +243,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
         clientSecret,
         subscriptionId: subscription.subscriptionId,
         partnerAdmin: { userName: admin.userPrincipalName, password: adminPassword },
-        partnerCloud: { userName: "pcadmin", password: pcPassword, accountAlias: "PCLD" },
+        partnerCloud: { userName: "pcadmin", password: pcPassword.admin, accountAlias: "PCLD" },
+        partnerCloudBilling: { userName: "pcbilling", password: pcPassword.billing, accountAlias: "PCLD" },
         existingTenant: {
           domain: fabrikam.domain,
           admin: fabrikam.admin,

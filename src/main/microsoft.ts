@@ -46,6 +46,8 @@ export type MicrosoftEndpoints = {
   readonly refreshTokens: RefreshTokenStore | undefined;
   /** The partner's MPA billing account name; the emulator accepts any, so the partner tenant id stands in. */
   readonly billingAccount?: string;
+  /** The partner's own partner-cloud user that posts invoice lines, when the world provides one (embedded). */
+  readonly partnerCloudBilling?: { readonly userName: string; readonly password: string };
 };
 
 /** Our ports to the outside world, built from configuration: what the automation of later modules uses. */
@@ -60,6 +62,8 @@ export type Integrations = {
   readonly webhookCertificates: WebhookCertificates;
   readonly graph: Graph;
   readonly partnerCloud: PartnerCloud;
+  /** The embedded world's partner-cloud billing user (configured ones come from PARTNER_CLOUD_BILLING_*). */
+  readonly partnerCloudBilling?: { readonly userName: string; readonly password: string };
   /** Azure Resource Manager acting in one customer's tenant as Partner Cloud's application. */
   readonly azureResources: (customerTenantId: string) => AzureResources;
   /** Azure Resource Manager acting with a customer's own application (a provider that uses an existing account). */
@@ -94,6 +98,8 @@ const EmbeddedPartner = z.object({
   clientId: z.string(),
   clientSecret: z.string(),
   refreshToken: z.string().nullable(),
+  /** Worlds created before invoices were posted have none. */
+  partnerCloudBilling: z.object({ userName: z.string(), password: z.string() }).optional(),
 });
 
 /**
@@ -111,6 +117,10 @@ async function embeddedPartner(emu: RunningEmulator, dir: string, box: SecretBox
       clientId: seeded.clientId,
       clientSecret: box.encrypt(seeded.clientSecret),
       refreshToken: refreshToken ? box.encrypt(refreshToken) : null,
+      partnerCloudBilling: {
+        userName: seeded.partnerCloudBilling.userName,
+        password: box.encrypt(seeded.partnerCloudBilling.password),
+      },
     };
     fs.writeFileSync(file, JSON.stringify(stored), { mode: 0o600 });
     // The emulated partner cloud's administrator, for "Connect a partner cloud account" in the console. It signs in
@@ -142,7 +152,15 @@ async function embeddedPartner(emu: RunningEmulator, dir: string, box: SecretBox
       return Promise.resolve();
     },
   };
-  return { ...stored, clientSecret: reveal(stored.clientSecret), refreshTokens };
+  const billing = stored.partnerCloudBilling;
+  return {
+    ...stored,
+    clientSecret: reveal(stored.clientSecret),
+    refreshTokens,
+    partnerCloudBilling: billing
+      ? { userName: billing.userName, password: reveal(billing.password) }
+      : undefined,
+  };
 }
 
 /**
@@ -257,6 +275,7 @@ export async function connectMicrosoft(
       refreshTokens: deps.refreshTokens
         ? signedInFirst(deps.refreshTokens, partner.refreshTokens)
         : partner.refreshTokens,
+      ...(partner.partnerCloudBilling ? { partnerCloudBilling: partner.partnerCloudBilling } : {}),
     };
   } else {
     return {
@@ -413,6 +432,7 @@ export function createIntegrations(
     partnerTenantId: endpoints.partnerTenantId,
     clientId: endpoints.clientId,
     adminCenterUrl: endpoints.adminCenterUrl,
+    ...(endpoints.partnerCloudBilling ? { partnerCloudBilling: endpoints.partnerCloudBilling } : {}),
   };
   return {
     integrations,

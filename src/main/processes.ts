@@ -11,6 +11,9 @@ import { loadSecretBox, type SecretBox } from "../platform/secrets.ts";
 import { PARTNER_CENTER_EVENTS_PATH } from "../api/routes/partner-center-event-routes.ts";
 import { registerPartnerCenterEvents } from "./partner-center-events.ts";
 
+/** How often a worker looks for months to close and invoices to post. */
+const MONTH_CLOSE_INTERVAL_MS = 10 * 60_000;
+
 /** `embedded`: the all-in-one `pcloud start`, which runs the emulator in-process when Microsoft is not configured. */
 export type RunOptions = { http: boolean; worker: boolean; demo: boolean; embedded: boolean };
 
@@ -100,6 +103,9 @@ export async function run(
     // Null when this worker is not connected to Microsoft: there is nothing it could re-read.
     const drift = modules.governance.drift?.startSchedule({ intervalMs: config.driftCheckMinutes * 60_000 });
     if (drift) stops.push(() => drift.stop());
+    // Invoices: each month closed per the billing timing, finalized invoices posted to the partner cloud.
+    const monthClose = modules.invoicing.startMonthClose({ intervalMs: MONTH_CLOSE_INTERVAL_MS });
+    stops.push(() => monthClose.stop());
   }
   return {
     url,

@@ -7,6 +7,7 @@ import { createAuditLog } from "../modules/audit/index.ts";
 import { createBillingAccounts } from "../modules/billing-accounts/index.ts";
 import { createBillingPricing } from "../modules/billing/pricing/index.ts";
 import { createBillingRating } from "../modules/billing/rating/index.ts";
+import { createInvoicing } from "../modules/billing/invoicing/index.ts";
 import { createGovernance } from "../modules/governance/index.ts";
 import { createIdentity } from "../modules/identity/index.ts";
 import { CALLBACK_PATH, createMicrosoftConnection } from "../modules/microsoft-connection/index.ts";
@@ -183,6 +184,17 @@ export function createModules(
     rating: billingRating,
     organizations: { nameOf: (id) => tenancy.organizations.nameOf(id) },
   });
+  // Invoices of billing accounts from the rated usage, and their posting to the partner cloud.
+  const invoicing = createInvoicing({
+    db,
+    clock,
+    audit,
+    rating: billingRating,
+    settings: () => billingPricing.settings.current(),
+    billingAccountOf: (id) => billingAccounts.accounts.accountOf(id),
+    partnerCloud: integrations ? integrations.partnerCloud : null,
+    billingUser: () => config.partnerCloud.billingUser ?? integrations?.partnerCloudBilling ?? null,
+  });
   return {
     audit,
     notifications,
@@ -198,6 +210,7 @@ export function createModules(
     partnerCenterEvents,
     billingRating,
     billingPricing,
+    invoicing,
   };
 }
 
@@ -231,6 +244,7 @@ export async function createHttpApp(
       partnerCenterEvents: modules.partnerCenterEvents,
       billingPricing: modules.billingPricing,
       billingRating: modules.billingRating,
+      invoicing: modules.invoicing,
       mailboxDir: opts.mailboxDir,
       ready: async () => (await database.query("SELECT 1 AS ok")).rows.length === 1,
     },

@@ -34,6 +34,17 @@ const Schema = z.object({
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   INVITATION_MAX_FAILURES: z.coerce.number().int().min(1).max(100000).default(20),
   DRIFT_CHECK_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
+  USAGE_SOURCE: z
+    .enum(["graph", "partner-center"], {
+      error: "must be graph (Microsoft Graph's billing export, the default) or partner-center (the v1 paged API)",
+    })
+    .default("graph"),
+  USAGE_PULL_MINUTES: z.coerce
+    .number({ error: "must be a whole number of minutes from 5 to 10080" })
+    .int("must be a whole number of minutes from 5 to 10080")
+    .min(5, "must be at least 5 minutes")
+    .max(10080, "must be at most 10080 minutes (a week)")
+    .default(240),
   MIGRATION_INVITATION_DAYS: z.coerce.number().int().min(1).max(365).default(90),
   MIGRATION_REMINDER_DAYS: z
     .string()
@@ -71,6 +82,13 @@ const Schema = z.object({
   ARM_URL: httpsUrl("Azure Resource Manager, e.g. https://management.azure.com"),
   MICROSOFT_ADMIN_CENTER_URL: httpsUrl("the Microsoft 365 admin center, e.g. https://admin.microsoft.com"),
   PARTNER_CLOUD_URL: httpsUrl("the partner cloud's API v2, e.g. https://api.example-cloud.com"),
+  PARTNER_CLOUD_BILLING_USER: z
+    .string()
+    .regex(/^[\w.@+-]{1,100}$/, {
+      error: "must be the user name of the partner's own partner-cloud user that posts invoice lines",
+    })
+    .optional(),
+  PARTNER_CLOUD_BILLING_PASSWORD: z.string().min(1).max(200).optional(),
   PARTNER_TENANT_ID: z
     .string()
     .regex(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i, {
@@ -121,6 +139,13 @@ const Checked = Schema.superRefine((e, ctx) => {
           path: [key],
           message: "is required when MICROSOFT_LOGIN_URL is set",
         });
+  // The partner cloud's billing sign-in is one thing: a user name without its password (or the reverse) is a typo.
+  for (const [key, other] of [
+    ["PARTNER_CLOUD_BILLING_USER", "PARTNER_CLOUD_BILLING_PASSWORD"],
+    ["PARTNER_CLOUD_BILLING_PASSWORD", "PARTNER_CLOUD_BILLING_USER"],
+  ] as const)
+    if (e[other] && !e[key])
+      ctx.addIssue({ code: "custom", path: [key], message: `is required when ${other} is set` });
 });
 
 export type Config = Readonly<{
@@ -138,6 +163,8 @@ export type Config = Readonly<{
   invitationMaxFailures: number;
   /** How often workers re-read each managed subscription's role and policy assignments. */
   driftCheckMinutes: number;
+  /** Where workers pull Microsoft's daily rated usage from, and how often. */
+  usage: Readonly<{ source: "graph" | "partner-center"; pullMinutes: number }>;
   /** Migrating an existing tenant: how long an invitation stays open, when reminders go, what GDAP asks for. */
   migration: Readonly<{
     invitationDays: number;
@@ -169,7 +196,14 @@ export type Config = Readonly<{
      */
     partnerCenterEventsUrl: string | undefined;
   }>;
-  partnerCloud: Readonly<{ url: string | undefined }>;
+  partnerCloud: Readonly<{
+    url: string | undefined;
+    /**
+     * The partner's own partner-cloud user (of the top account) that posts invoice lines. Unset in the embedded
+     * world, which seeds one; unset elsewhere, invoices are not posted.
+     */
+    billingUser: Readonly<{ userName: string; password: string }> | undefined;
+  }>;
   /** Keys that encrypt secrets at rest; the first encrypts, all decrypt. Empty: a generated key in `keyFile`. */
   secrets: Readonly<{ keys: readonly Readonly<{ id: string; key: string }>[]; keyFile: string }>;
 }>;
@@ -179,6 +213,7 @@ export const secretConfigKeys: ReadonlySet<string> = new Set([
   "DATABASE_URL",
   "MAIL_SMTP_URL",
   "PARTNER_APP_CLIENT_SECRET",
+  "PARTNER_CLOUD_BILLING_PASSWORD",
   "SECRETS_KEYS",
 ]);
 
@@ -217,6 +252,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     loginWindowMinutes: e.LOGIN_WINDOW_MINUTES,
     invitationMaxFailures: e.INVITATION_MAX_FAILURES,
     driftCheckMinutes: e.DRIFT_CHECK_MINUTES,
+    usage: Object.freeze({ source: e.USAGE_SOURCE, pullMinutes: e.USAGE_PULL_MINUTES }),
     migration: Object.freeze({
       invitationDays: e.MIGRATION_INVITATION_DAYS,
       reminderDays: Object.freeze(
@@ -250,7 +286,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
           : undefined,
       partnerCenterEventsUrl: e.PARTNER_CENTER_EVENTS_URL,
     }),
-    partnerCloud: Object.freeze({ url: e.PARTNER_CLOUD_URL }),
+    partnerCloud: Object.freeze({
+      url: e.PARTNER_CLOUD_URL,
+      billingUser:
+        e.PARTNER_CLOUD_BILLING_USER && e.PARTNER_CLOUD_BILLING_PASSWORD
+          ? Object.freeze({
+              userName: e.PARTNER_CLOUD_BILLING_USER,
+              password: e.PARTNER_CLOUD_BILLING_PASSWORD,
+            })
+          : undefined,
+    }),
     secrets: Object.freeze({
       keys: Object.freeze(
         (e.SECRETS_KEYS?.split(",") ?? []).map((pair) => {

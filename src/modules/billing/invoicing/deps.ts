@@ -84,6 +84,12 @@ export type InvoicingDeps = {
   readonly clock: Clock;
   readonly audit: AuditLog;
   readonly rating: InvoiceRating;
+  /** The partner's billing policy (billing pricing's settings): the line label, split, and timing. */
+  readonly settings: () => Promise<{
+    readonly label: string;
+    readonly splitServices: boolean;
+    readonly timing: "estimate" | "arrears";
+  }>;
   /** A connected billing account: its organization and cost center (access) and partner-cloud alias (posting). */
   readonly billingAccountOf: (id: string) => Promise<{
     readonly orgId: string;

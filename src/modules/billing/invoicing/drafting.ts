@@ -28,7 +28,6 @@ import {
   lockAccount,
   nextNumberSequence,
   replaceDraftContent,
-  settingsOf,
   type InvoiceRow,
   type UsageRow,
 } from "./store.ts";
@@ -143,7 +142,7 @@ export function createDrafting(deps: InvoicingDeps) {
   }
 
   async function rated(billingAccountId: string, period: string): Promise<Result<Prepared, AppError>> {
-    const policy = await settingsOf(deps.db);
+    const policy = await deps.settings();
     const sequence = await lastSequence(deps.db, billingAccountId);
     const rated = await deps.rating.rateMonth({ billingAccountId, month: period });
     if (!rated.ok) return rated;

@@ -3,7 +3,7 @@ import type { InvoicingDeps } from "./deps.ts";
 import type { createDrafting } from "./drafting.ts";
 import { monthOf, previousMonth } from "./periods.ts";
 import type { createPosting } from "./posting.ts";
-import { invoiceFor, settingsOf } from "./store.ts";
+import { invoiceFor } from "./store.ts";
 
 const SYSTEM: AuditActor = { userId: null, email: null, kind: "system", requestId: null };
 /** In arrears, how many months back the schedule looks for months Microsoft has since made final. */
@@ -32,7 +32,7 @@ export function createMonthClose(
 ) {
   async function closeMonths(): Promise<MonthCloseSummary> {
     const summary: MonthCloseSummary = { finalized: 0, waiting: 0, failed: 0, posted: 0, postFailed: 0 };
-    const { timing } = await settingsOf(deps.db);
+    const { timing } = await deps.settings();
     const last = previousMonth(monthOf(deps.clock.now()));
     const months = [last];
     if (timing === "arrears")

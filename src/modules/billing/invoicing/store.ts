@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { Executor, Tx } from "../../../platform/db/types.ts";
 import { formatDecimal, normalize, parseDecimal, type Decimal } from "../engine/index.ts";
-import { billingSettings, invoiceLines, invoices, invoiceUsage } from "../tables.ts";
+import { invoiceLines, invoices, invoiceUsage } from "../tables.ts";
 import type { Amounts } from "./amounts.ts";
-import type { AssembledLine, LinePolicy, UsageRecord } from "./assembly.ts";
+import type { AssembledLine, UsageRecord } from "./assembly.ts";
 import { sequenceOf } from "./lifecycle.ts";
 import { daysOf } from "./periods.ts";
 
@@ -30,14 +30,6 @@ export const amountsOf = (r: { customerPrice: string; listPrice: string; partner
   listPrice: readMoney(r.listPrice),
   partnerCost: readMoney(r.partnerCost),
 });
-
-/** The partner's billing settings, or the defaults (one usage line, estimate timing). */
-export async function settingsOf(ex: Executor): Promise<LinePolicy & { timing: "estimate" | "arrears" }> {
-  const [row] = await ex.select().from(billingSettings).limit(1);
-  return row
-    ? { label: row.label, splitServices: row.splitServices, timing: row.timing }
-    : { label: "Integrated Azure Services Usage", splitServices: false, timing: "estimate" };
-}
 
 export async function lockAccount(tx: Tx, billingAccountId: string): Promise<void> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(${ACCOUNT_LOCK}, hashtext(${billingAccountId}))`);
