@@ -1045,6 +1045,76 @@ export const matrix: Record<string, Row> = {
     request: () => ({ method: "DELETE", url: "/api/v1/partner/microsoft-connection" }),
     expect: rule("DELETE", ["operator"], { otherOrgAdmin: "forbidden" }),
   },
+  // Price plans: organization administrators and operators; the partner's rates, policy and usage routing: operators.
+  listPricePlans: {
+    request: (w) => ({ method: "GET", url: `/api/v1/organizations/${w.orgA.id}/price-plans` }),
+    expect: rule("GET", orgAdmins),
+  },
+  createPricePlan: {
+    request: (w) => ({
+      method: "POST",
+      url: `/api/v1/organizations/${w.orgA.id}/price-plans`,
+      body: { effectiveFrom: "2030-01", markupPercent: "10" },
+    }),
+    expect: rule("POST", orgAdmins),
+  },
+  previewPricePlan: {
+    request: (w) => ({
+      method: "POST",
+      url: `/api/v1/organizations/${w.orgA.id}/price-plans/preview`,
+      body: { markupPercent: "10" },
+    }),
+    expect: rule("POST", orgAdmins),
+  },
+  listExchangeRates: {
+    request: () => ({ method: "GET", url: "/api/v1/billing/exchange-rates" }),
+    expect: rule("GET", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  setExchangeRate: {
+    request: () => ({
+      method: "PUT",
+      url: "/api/v1/billing/exchange-rates/USD/EUR/2026-10",
+      body: { rate: "0.92" },
+    }),
+    expect: rule("PUT", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  deleteExchangeRate: {
+    request: async (w, h) => {
+      must(
+        await h.modules.billingPricing.exchangeRates.set(
+          w.operator,
+          { from: "USD", to: "CHF", month: "2026-10" },
+          "0.88",
+        ),
+      );
+      return { method: "DELETE", url: "/api/v1/billing/exchange-rates/USD/CHF/2026-10" };
+    },
+    expect: rule("DELETE", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  getBillingSettings: {
+    request: () => ({ method: "GET", url: "/api/v1/billing/settings" }),
+    expect: rule("GET", everyone),
+  },
+  updateBillingSettings: {
+    request: () => ({
+      method: "PUT",
+      url: "/api/v1/billing/settings",
+      body: { label: "Integrated Azure Services Usage", splitServices: false, timing: "estimate" },
+    }),
+    expect: rule("PUT", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  listUnassignedUsage: {
+    request: () => ({ method: "GET", url: "/api/v1/billing/unassigned-usage?month=2026-10" }),
+    expect: rule("GET", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  assignUsage: {
+    request: async (w, h) => ({
+      method: "PUT",
+      url: "/api/v1/billing/usage-assignments/00000000-0000-0000-0000-0000000000ab",
+      body: { billingAccountId: (await sharedAccount(w, h)).id },
+    }),
+    expect: rule("PUT", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
   // Partner Center's deliveries: authenticated by their signature alone, so an unsigned one is refused to everyone.
   receivePartnerCenterEvent: {
     request: () => ({
