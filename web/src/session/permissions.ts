@@ -14,6 +14,12 @@ export type Permissions = {
   canSeeCostCenters: boolean;
   /** Organization administrators, and cost-center administrators for their cost centers' accounts. */
   canManageBillingAccounts: boolean;
+  /** Organization administrators, and cost-center administrators for their cost centers' accounts. */
+  canSeeInvoices: boolean;
+  /** Drafting a month's invoice: organization administrators (and operators). */
+  canDraftInvoices: boolean;
+  /** The organization's price plan: organization administrators (and operators). */
+  canManagePricePlans: boolean;
 };
 
 export function permissionsOf(user: User, contexts: Contexts, orgId: string | null): Permissions {
@@ -34,6 +40,9 @@ export function permissionsOf(user: User, contexts: Contexts, orgId: string | nu
     canSeeAuditLog: isOperator || (hasOrg && isOrgAdmin),
     canSeeCostCenters: hasOrg && (isOrgAdmin || isCostCenterAdmin),
     canManageBillingAccounts: hasOrg && (isOrgAdmin || isCostCenterAdmin),
+    canSeeInvoices: hasOrg && (isOrgAdmin || isCostCenterAdmin),
+    canDraftInvoices: hasOrg && isOrgAdmin,
+    canManagePricePlans: hasOrg && isOrgAdmin,
   };
 }
 

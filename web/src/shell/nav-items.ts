@@ -12,6 +12,12 @@ export function navItemsFor(p: Permissions, hasOrg: boolean): NavItem[] {
   if (p.canSeeCostCenters) items.push({ to: "/cost-centers", label: "Cost centers" });
   if (hasOrg) items.push({ to: "/workspaces", label: "Workspaces" });
   if (p.canManageBillingAccounts) items.push({ to: "/billing-accounts", label: "Billing accounts" });
+  if (p.canSeeInvoices) items.push({ to: "/billing/invoices", label: "Invoices" });
+  if (p.canManagePricePlans) items.push({ to: "/billing/price-plan", label: "Price plan" });
+  if (p.isOperator) items.push({ to: "/billing/usage", label: "Usage data" });
+  if (p.isOperator) items.push({ to: "/billing/unassigned-usage", label: "Unassigned usage" });
+  if (p.isOperator) items.push({ to: "/billing/exchange-rates", label: "Exchange rates" });
+  if (p.isOperator) items.push({ to: "/billing/policy", label: "Billing policy" });
   if (p.canListUsers) items.push({ to: "/users", label: "Users" });
   if (p.canSeeAuditLog) items.push({ to: "/audit-log", label: "Audit log" });
   if (p.isOperator) items.push({ to: "/mailbox", label: "Mailbox" });

@@ -7,6 +7,9 @@ import { ApiTokensPage } from "../screens/tokens/api-tokens-page.tsx";
 import { AuditLogPage } from "../screens/audit/audit-log-page.tsx";
 import { BillingAccountsPage } from "../screens/billing-accounts/billing-accounts-page.tsx";
 import { TermsPage } from "../screens/billing-accounts/terms-page.tsx";
+import { InvoicePage } from "../screens/billing/invoice-page.tsx";
+import { InvoicesPage } from "../screens/billing/invoices-page.tsx";
+import { PricePlanPage } from "../screens/billing/price-plan-page.tsx";
 import { CostCentersPage } from "../screens/cost-centers/cost-centers-page.tsx";
 import { MailboxPage } from "../screens/mailbox/mailbox-page.tsx";
 import { MicrosoftConnectionPage } from "../screens/microsoft-connection/microsoft-connection-page.tsx";
@@ -98,6 +101,13 @@ export function PageRoutes() {
     const id = terms.id;
     return guard(p.canManageBillingAccounts, () => <TermsPage key={id} billingAccountId={id} />);
   }
+  if (path === "/billing/invoices") return guard(p.canSeeInvoices, () => <InvoicesPage />);
+  const invoice = matchPath("/billing/invoices/:invoiceId", path);
+  if (invoice?.invoiceId) {
+    const id = invoice.invoiceId;
+    return guard(p.canSeeInvoices || p.isOperator, () => <InvoicePage key={id} invoiceId={id} />, false);
+  }
+  if (path === "/billing/price-plan") return guard(p.canManagePricePlans, () => <PricePlanPage />);
   if (path === "/users") return guard(p.canListUsers, () => <UsersPage />);
   if (path === "/audit-log") return guard(p.canSeeAuditLog, () => <AuditLogPage />, false);
   if (path === "/mailbox") return guard(p.isOperator, () => <MailboxPage />, false);
