@@ -158,6 +158,34 @@ const badBodies: Record<string, { body: unknown; field: string }[]> = {
     { body: { reason: "r".repeat(501) }, field: "reason" },
     { body: { reason: 42 }, field: "reason" },
   ],
+  createPricePlan: [
+    { body: { markupPercent: "10" }, field: "effectiveFrom" },
+    { body: { effectiveFrom: "2027-13", markupPercent: "10" }, field: "effectiveFrom" },
+    { body: { effectiveFrom: "2027-01", markupPercent: 10 }, field: "markupPercent" },
+    { body: { effectiveFrom: "2027-01", markupPercent: "1e3" }, field: "markupPercent" },
+    {
+      body: { effectiveFrom: "2027-01", markupPercent: "1", categoryMarkups: { Storage: "x" } },
+      field: "categoryMarkups.Storage",
+    },
+  ],
+  previewPricePlan: [
+    { body: {}, field: "markupPercent" },
+    { body: { markupPercent: "5", month: "October" }, field: "month" },
+  ],
+  setExchangeRate: [
+    { body: {}, field: "rate" },
+    { body: { rate: 0.92 }, field: "rate" },
+    { body: { rate: "-1" }, field: "rate" },
+  ],
+  updateBillingSettings: [
+    { body: { label: "", splitServices: false, timing: "estimate" }, field: "label" },
+    { body: { label: "L", splitServices: "no", timing: "estimate" }, field: "splitServices" },
+    { body: { label: "L", splitServices: false, timing: "later" }, field: "timing" },
+  ],
+  assignUsage: [
+    { body: {}, field: "billingAccountId" },
+    { body: { billingAccountId: "PCUK" }, field: "billingAccountId" },
+  ],
 };
 
 /** Bad query strings for each list that takes filters, and the parameter each must be blamed on. */
@@ -166,6 +194,11 @@ const badQueries: Record<string, { query: string; field: string }[]> = {
     { query: "state=bogus", field: "state" },
     { query: "state=OPEN", field: "state" },
   ],
+  listUnassignedUsage: [
+    { query: "month=2026-1", field: "month" },
+    { query: "month=last", field: "month" },
+  ],
+  listExchangeRates: [{ query: "month=202610", field: "month" }],
 };
 
 /** Operations only partner operators may call: their bad bodies and queries are sent as an operator. */
@@ -177,6 +210,11 @@ const operatorOperations = new Set([
   "updateAllowedServicesSettings",
   "completeTechnicalTask",
   "listTechnicalTasks",
+  "setExchangeRate",
+  "updateBillingSettings",
+  "assignUsage",
+  "listUnassignedUsage",
+  "listExchangeRates",
 ]);
 
 for (const backend of backends()) {

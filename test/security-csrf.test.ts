@@ -211,6 +211,8 @@ for (const backend of backends()) {
         webhookId,
         // Microsoft's answer to a sign-in nobody started: refused without a write.
         state: "A".repeat(43),
+        // A month of usage: listing what no billing account takes only reads.
+        month: "2026-10",
       };
       // Path parameters take the same values, but a migration invitation's link token has its own form: there is no
       // migration without Microsoft here, so an unknown one is read, which writes nothing either.
