@@ -160,6 +160,39 @@ export type UsageAssignment = {
   assignedAt: string;
 };
 
+export type UsageKind = "unbilled" | "billed";
+
+export type QuarantinedRow = {
+  /** The line the row starts on (the header is line 1), or a pull's row number. */
+  line: number;
+  code: string;
+  reason: string;
+};
+
+export type UsageImport = {
+  id: string;
+  source: "file" | "partner_center" | "graph";
+  kind: UsageKind;
+  label: string;
+  microsoftInvoiceId: string | null;
+  state: "staging" | "publishing" | "done" | "failed";
+  rowsStaged: number;
+  rowsQuarantined: number;
+  /** Customer-days that got a new version. */
+  snapshotsCreated: number;
+  /** Customer-days whose rows were already current (or already billed). */
+  snapshotsUnchanged: number;
+  error: { code: string; message: string } | null;
+  startedBy: string;
+  startedAt: string;
+  finishedAt: string | null;
+};
+
+/** An import with its first 100 quarantined rows. */
+export type UsageImportDetail = UsageImport & { quarantined: QuarantinedRow[] };
+
+export type UploadOptions = { kind: UsageKind; microsoftInvoiceId?: string };
+
 const enc = encodeURIComponent;
 const noPage = <T>(): Page<T> => ({ items: [], nextCursor: null });
 const invoice = (id: string) => `/invoices/${enc(id)}`;
@@ -210,5 +243,19 @@ export function pricingApi(http: HttpClient) {
       http.get<{ month: string; items: UnassignedCustomer[] }>("/billing/unassigned-usage", { month }),
     assignUsage: (customerId: string, billingAccountId: string) =>
       http.put<UsageAssignment>(`/billing/usage-assignments/${enc(customerId)}`, { billingAccountId }),
+  };
+}
+
+/** Operators: Microsoft's daily rated usage in, from files and pulls. */
+export function usageApi(http: HttpClient) {
+  return {
+    imports: (cursor?: string) =>
+      http.get<Page<UsageImport>>("/billing/usage-imports", { limit: 50, cursor }),
+    get: (importId: string) => http.get<UsageImportDetail>(`/billing/usage-imports/${enc(importId)}`),
+    /** Sends a daily rated usage CSV as it is; the server imports it and answers with the import. */
+    upload: (file: Blob, options: UploadOptions) =>
+      http.upload<UsageImportDetail>("/billing/usage-imports", file, "text/csv", options),
+    pullUnbilled: (period: "current" | "previous") =>
+      http.post<UsageImportDetail>("/billing/usage-pulls", { period }),
   };
 }

@@ -9,6 +9,8 @@ export type HttpClient = {
   put<T>(path: string, body?: unknown): Promise<T>;
   patch<T>(path: string, body?: unknown): Promise<T>;
   delete<T>(path: string): Promise<T>;
+  /** Sends a file as the request body (streamed by the browser), with its content type and a query. */
+  upload<T>(path: string, file: Blob, contentType: string, query?: Query): Promise<T>;
   /** The full URL of an API path, for what fetch does not serve (an EventSource stream). */
   urlOf(path: string): string;
   /** The session's CSRF token, sent on every state-changing request; null after sign-out. */
@@ -46,15 +48,22 @@ async function bodyOf(response: Response): Promise<unknown> {
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   let csrfToken: string | null = null;
 
-  async function request<T>(method: Method, path: string, body?: unknown, query?: Query): Promise<T> {
+  async function request<T>(
+    method: Method,
+    path: string,
+    body?: unknown,
+    query?: Query,
+    file?: { blob: Blob; contentType: string },
+  ): Promise<T> {
     const headers: Record<string, string> = { accept: "application/json" };
-    if (body !== undefined) headers["content-type"] = "application/json";
+    if (file) headers["content-type"] = file.contentType;
+    else if (body !== undefined) headers["content-type"] = "application/json";
     if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
     const response = await fetch(withQuery(`${options.baseUrl}${path}`, query), {
       method,
       headers,
       credentials: "same-origin",
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: file ? file.blob : body === undefined ? undefined : JSON.stringify(body),
     });
     const parsed = await bodyOf(response);
     if (!response.ok) {
@@ -71,6 +80,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     put: (path, body) => request("PUT", path, body),
     patch: (path, body) => request("PATCH", path, body),
     delete: (path) => request("DELETE", path),
+    upload: (path, blob, contentType, query) =>
+      request("POST", path, undefined, query, { blob, contentType }),
     urlOf: (path) => `${options.baseUrl}${path}`,
     setCsrfToken(token) {
       csrfToken = token;

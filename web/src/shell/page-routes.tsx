@@ -10,6 +10,11 @@ import { TermsPage } from "../screens/billing-accounts/terms-page.tsx";
 import { InvoicePage } from "../screens/billing/invoice-page.tsx";
 import { InvoicesPage } from "../screens/billing/invoices-page.tsx";
 import { PricePlanPage } from "../screens/billing/price-plan-page.tsx";
+import { BillingPolicyPage } from "../screens/billing/billing-policy-page.tsx";
+import { ExchangeRatesPage } from "../screens/billing/exchange-rates-page.tsx";
+import { UnassignedUsagePage } from "../screens/billing/unassigned-usage-page.tsx";
+import { UsageDataPage } from "../screens/billing/usage-data-page.tsx";
+import { UsageImportPage } from "../screens/billing/usage-import-page.tsx";
 import { CostCentersPage } from "../screens/cost-centers/cost-centers-page.tsx";
 import { MailboxPage } from "../screens/mailbox/mailbox-page.tsx";
 import { MicrosoftConnectionPage } from "../screens/microsoft-connection/microsoft-connection-page.tsx";
@@ -108,6 +113,15 @@ export function PageRoutes() {
     return guard(p.canSeeInvoices || p.isOperator, () => <InvoicePage key={id} invoiceId={id} />, false);
   }
   if (path === "/billing/price-plan") return guard(p.canManagePricePlans, () => <PricePlanPage />);
+  if (path === "/billing/usage") return guard(p.isOperator, () => <UsageDataPage />, false);
+  const usageImport = matchPath("/billing/usage/:importId", path);
+  if (usageImport?.importId) {
+    const id = usageImport.importId;
+    return guard(p.isOperator, () => <UsageImportPage key={id} importId={id} />, false);
+  }
+  if (path === "/billing/unassigned-usage") return guard(p.isOperator, () => <UnassignedUsagePage />, false);
+  if (path === "/billing/exchange-rates") return guard(p.isOperator, () => <ExchangeRatesPage />, false);
+  if (path === "/billing/policy") return guard(p.isOperator, () => <BillingPolicyPage />, false);
   if (path === "/users") return guard(p.canListUsers, () => <UsersPage />);
   if (path === "/audit-log") return guard(p.canSeeAuditLog, () => <AuditLogPage />, false);
   if (path === "/mailbox") return guard(p.isOperator, () => <MailboxPage />, false);
