@@ -30,6 +30,7 @@ import { providerRoutes } from "./routes/provider-routes.ts";
 import { sessionRoutes } from "./routes/session-routes.ts";
 import { systemRoutes } from "./routes/system-routes.ts";
 import { termsRoutes } from "./routes/terms-routes.ts";
+import { usageRoutes } from "./routes/usage-routes.ts";
 import { userRoutes } from "./routes/user-routes.ts";
 import { webhookRoutes } from "./routes/webhook-routes.ts";
 import { workspaceRoutes } from "./routes/workspace-routes.ts";
@@ -140,6 +141,7 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   mailboxRoutes(app, deps);
   invoiceRoutes(app, deps);
   await partnerCenterEventRoutes(app, deps);
+  await usageRoutes(app, deps);
 
   const webRoot = options.webRoot;
   const hasConsole = webRoot ? fs.existsSync(path.join(webRoot, "index.html")) : false;

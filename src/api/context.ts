@@ -10,6 +10,7 @@ import type { Config } from "../platform/config.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { AuditLog } from "../modules/audit/index.ts";
 import type { BillingAccounts } from "../modules/billing-accounts/index.ts";
+import type { BillingUsage } from "../modules/billing/usage/index.ts";
 import type { BillingPricing } from "../modules/billing/pricing/index.ts";
 import type { BillingRating } from "../modules/billing/rating/index.ts";
 import type { Invoicing } from "../modules/billing/invoicing/index.ts";
@@ -50,6 +51,7 @@ export type ApiDeps = {
   readonly webhooks: Webhooks;
   readonly microsoftConnection: MicrosoftConnectionModule;
   readonly partnerCenterEvents: PartnerCenterEvents;
+  readonly billingUsage: BillingUsage;
   readonly billingPricing: BillingPricing;
   readonly billingRating: BillingRating;
   readonly invoicing: Invoicing;

@@ -110,6 +110,14 @@ const statusOf: Record<string, number> = {
   invoice_busy: 503,
   usage_not_final: 409,
   partner_cloud_billing_not_configured: 503,
+  usage_columns_missing: 422,
+  usage_columns_duplicated: 422,
+  usage_file_empty: 422,
+  usage_file_not_utf8: 422,
+  usage_header_malformed: 422,
+  usage_file_not_found: 400,
+  usage_import_busy: 409,
+  usage_pull_failed: 502,
   internal: 500,
 };
 

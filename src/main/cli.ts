@@ -1,9 +1,12 @@
 import { usageCommand } from "../emulator/usage-generator/index.ts";
 import { billingCommand } from "../modules/billing/engine/index.ts";
+import { createBillingUsage, usageImportCommand } from "../modules/billing/usage/index.ts";
+import { systemClock } from "../platform/clock.ts";
 import { ConfigError, loadConfig } from "../platform/config.ts";
 import { DataDirLockedError } from "../platform/db/data-dir-lock.ts";
 import { runEmulator } from "./emulator-process.ts";
 import { run, stopOnSignals, type RunOptions } from "./processes.ts";
+import { databaseOptions, openDatabase } from "./runtime.ts";
 
 const usage = `pcloud — Partner Cloud administration
 
@@ -19,6 +22,8 @@ Commands:
             rate Partner Center daily rated usage files, no database (pcloud billing help)
   usage generate --out FILE [--seed N] [--rows N | --customers N] [--month YYYY-MM] …
             a synthetic Partner Center usage file and its expected totals (pcloud usage help)
+  usage import FILE [--billed] [--invoice ID] [--json]
+            import a daily rated usage file into the database, as versioned snapshots
   help      this text
 
 Configuration comes from the environment: PORT (8080), HOST (127.0.0.1), DATA_DIR (./data),
@@ -41,6 +46,21 @@ export async function main(argv: string[]): Promise<void> {
   };
   if (command === "billing") {
     process.exitCode = await billingCommand(args.slice(args.indexOf(command) + 1), process);
+    return;
+  }
+  if (command === "usage" && args[args.indexOf(command) + 1] === "import") {
+    process.exitCode = await usageImportCommand(args.slice(args.indexOf(command) + 2), process, async () => {
+      const config = loadConfig();
+      const database = await openDatabase(databaseOptions(config));
+      const usage = createBillingUsage({
+        db: database.db,
+        clock: systemClock,
+        dialect: database.kind,
+        source: config.usage.source,
+        microsoft: null,
+      });
+      return { usage, close: () => database.close() };
+    });
     return;
   }
   if (command === "usage") {

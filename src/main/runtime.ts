@@ -5,6 +5,7 @@ import type { App } from "../api/context.ts";
 import { createSmtpMailer, startCapturedMailbox, type Mailer } from "../integrations/mail/index.ts";
 import { createAuditLog } from "../modules/audit/index.ts";
 import { createBillingAccounts } from "../modules/billing-accounts/index.ts";
+import { createBillingUsage } from "../modules/billing/usage/index.ts";
 import { createBillingPricing } from "../modules/billing/pricing/index.ts";
 import { createBillingRating } from "../modules/billing/rating/index.ts";
 import { createInvoicing } from "../modules/billing/invoicing/index.ts";
@@ -169,6 +170,14 @@ export function createModules(
       : null,
     onResellerRelationshipAccepted: resellerRelationshipAccepted(onboarding),
   });
+  // Microsoft's daily rated usage: files imported by operators, pulls scheduled by a worker (processes.ts).
+  const billingUsage = createBillingUsage({
+    db,
+    clock,
+    dialect: database.kind,
+    source: config.usage.source,
+    microsoft: integrations ? { partnerCenter: integrations.partnerCenter, graph: integrations.graph } : null,
+  });
   // Usage routed to billing accounts and rated at the partner's prices; the partner's price plans, rates and policy.
   const billingRating = createBillingRating({
     db,
@@ -211,6 +220,7 @@ export function createModules(
     billingRating,
     billingPricing,
     invoicing,
+    billingUsage,
   };
 }
 
@@ -245,6 +255,7 @@ export async function createHttpApp(
       billingPricing: modules.billingPricing,
       billingRating: modules.billingRating,
       invoicing: modules.invoicing,
+      billingUsage: modules.billingUsage,
       mailboxDir: opts.mailboxDir,
       ready: async () => (await database.query("SELECT 1 AS ok")).rows.length === 1,
     },
