@@ -1,6 +1,7 @@
 import type { OutgoingMail } from "../src/integrations/mail/index.ts";
 import type { Harness } from "./support/harness.ts";
 import { must, PASSWORD } from "./support/harness.ts";
+import { connectTestAccount } from "./support/billing-usage-rows.ts";
 import { contact, ukAddress } from "./support/onboarding-world.ts";
 import { workspaceCast, type World } from "./support/world.ts";
 
@@ -379,6 +380,31 @@ async function disposablePreset(h: Harness, w: World, n: number): Promise<string
   );
   return id;
 }
+
+/** A billing account of cc1 of its own (no usage), so each cell drafts, finalizes or credits an invoice of its own. */
+async function invoiceOfOwnAccount(w: World, h: Harness, n: number, state: "draft" | "finalized") {
+  const account = await connectTestAccount(h.database.db, {
+    orgId: w.orgA.id,
+    alias: `IV${n}`,
+    country: "US",
+    costCenterId: w.cc1.id,
+  });
+  const draft = must(await h.modules.invoicing.draft(w.operator, account, "2026-10"));
+  return state === "draft" ? draft.id : must(await h.modules.invoicing.finalize(w.operator, draft.id)).id;
+}
+
+/** A finalized invoice of the shared account (cc1), made once, for the rows that read or post it. */
+const sharedInvoices = new WeakMap<World, Promise<string>>();
+function sharedInvoice(w: World, h: Harness): Promise<string> {
+  let invoice = sharedInvoices.get(w);
+  if (!invoice) {
+    invoice = invoiceOfOwnAccount(w, h, -1, "finalized");
+    sharedInvoices.set(w, invoice);
+  }
+  return invoice;
+}
+
+const invoiceReaders: Inside[] = ["ccAdmin", "orgAdmin", "operator"];
 
 export const matrix: Record<string, Row> = {
   getSetupStatus: { request: () => ({ method: "GET", url: "/api/v1/setup" }), expect: publicOk },
@@ -1123,5 +1149,51 @@ export const matrix: Record<string, Row> = {
       body: { EventName: "test-created", ResourceUri: "https://api.partnercenter.microsoft.com/x" },
     }),
     expect: all("unauth"),
+  },
+  listInvoices: {
+    request: (w) => ({ method: "GET", url: `/api/v1/organizations/${w.orgA.id}/invoices` }),
+    expect: rule("GET", [...invoiceReaders, "otherCcAdmin"]),
+  },
+  getInvoice: {
+    request: async (w, h) => ({ method: "GET", url: `/api/v1/invoices/${await sharedInvoice(w, h)}` }),
+    expect: rule("GET", invoiceReaders),
+  },
+  getInvoiceLineDetail: {
+    request: async (w, h) => ({
+      method: "GET",
+      url: `/api/v1/invoices/${await sharedInvoice(w, h)}/lines/1/detail`,
+    }),
+    expect: rule("GET", invoiceReaders),
+  },
+  draftInvoice: {
+    request: async (w, h, n) => {
+      const account = await connectTestAccount(h.database.db, {
+        orgId: w.orgA.id,
+        alias: `IVD${n}`,
+        country: "US",
+        costCenterId: w.cc1.id,
+      });
+      return { method: "POST", url: `/api/v1/billing-accounts/${account}/invoices/2026-10/draft` };
+    },
+    expect: rule("POST", ["orgAdmin", "operator"]),
+  },
+  finalizeInvoice: {
+    request: async (w, h, n) => ({
+      method: "POST",
+      url: `/api/v1/invoices/${await invoiceOfOwnAccount(w, h, n, "draft")}/finalize`,
+    }),
+    expect: rule("POST", ["operator"]),
+  },
+  creditInvoice: {
+    request: async (w, h, n) => ({
+      method: "POST",
+      url: `/api/v1/invoices/${await invoiceOfOwnAccount(w, h, n, "finalized")}/credit-notes`,
+      body: { reason: "Billed to the wrong account" },
+    }),
+    expect: rule("POST", ["operator"]),
+  },
+  postInvoice: {
+    request: async (w, h) => ({ method: "POST", url: `/api/v1/invoices/${await sharedInvoice(w, h)}/post` }),
+    expect: rule("POST", ["operator"]),
   },
 };
