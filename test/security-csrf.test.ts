@@ -213,6 +213,9 @@ for (const backend of backends()) {
         state: "A".repeat(43),
         // A month of usage: listing what no billing account takes only reads.
         month: "2026-10",
+        // No invoice either (no connected account): reading an unknown one, or its line, writes nothing.
+        invoiceId: `inv_${"0".repeat(26)}`,
+        lineNo: "1",
       };
       // Path parameters take the same values, but a migration invitation's link token has its own form: there is no
       // migration without Microsoft here, so an unknown one is read, which writes nothing either.

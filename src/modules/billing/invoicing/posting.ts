@@ -119,7 +119,7 @@ export function createPosting(deps: InvoicingDeps) {
           targetId: inv.id,
           details: { number: inv.number, period: inv.period, linesPosted: sent.value.posted },
         });
-      } else
+      } else {
         await tx
           .update(invoices)
           .set({
@@ -128,6 +128,15 @@ export function createPosting(deps: InvoicingDeps) {
             updatedAt: now,
           })
           .where(eq(invoices.id, inv.id));
+        await deps.audit.record(tx, actor, {
+          orgId: inv.orgId,
+          costCenterId: inv.costCenterId,
+          action: "invoice.post_failed",
+          targetType: "invoice",
+          targetId: inv.id,
+          details: { number: inv.number, period: inv.period, code: sent.error.code },
+        });
+      }
     });
     const row = await invoiceById(deps.db, invoiceId);
     if (!row) throw new Error(`invoice ${invoiceId} vanished while posting`);
