@@ -31,7 +31,7 @@ import { createWorld, type World } from "./support/world.ts";
  * month is billed (invoices, corrections and credit notes together) at its current rating to within rounding, and
  * the partner cloud holds every non-zero line of every posted document exactly once.
  */
-const SEEDS = Number(process.env["INVOICES_M3_SEEDS"] ?? 12);
+const SEEDS = Number(process.env["INVOICES_M3_SEEDS"] ?? 6);
 const COMMANDS = 14;
 const MONTHS = ["2026-08", "2026-09", "2026-10"] as const;
 const NEXT = "2026-11";
