@@ -7,7 +7,8 @@ import type { ImportStore, UsageImport } from "./import-store.ts";
 import { rowFromUsageLine, type StagedRow } from "./usage-row.ts";
 import type { UsageError } from "./errors.ts";
 
-const CHUNK_BYTES = 256 * 1024;
+/** Bytes read at a time: about a tenth of a batch (a row is about a kilobyte), so batches end near their size. */
+const chunkBytesFor = (batchRows: number) => Math.min(1024 * 1024, Math.max(16 * 1024, batchRows * 128));
 
 /** After each committed batch: how far the import got (a progress report; tests stop an import here). */
 export type BatchCommitted = { importId: string; batch: number; line: number; offset: number };
@@ -111,7 +112,10 @@ export async function stageFile(
   };
 
   let streamed = header.length;
-  for await (const chunk of createReadStream(path, { start, highWaterMark: CHUNK_BYTES })) {
+  for await (const chunk of createReadStream(path, {
+    start,
+    highWaterMark: chunkBytesFor(options.batchRows),
+  })) {
     const bytes = chunk as Buffer;
     streamed += bytes.length;
     parser.push(bytes);
