@@ -17,3 +17,14 @@ export {
   type EstimatesDeps,
   type MonthEndEstimate,
 } from "./estimates-service.ts";
+export {
+  createScopedEstimates,
+  type CurrencyEstimate,
+  type EstimateAccount,
+  type EstimateScope,
+  type ProviderUsage,
+  type ScopedEstimates,
+  type ScopedEstimatesDeps,
+  type ScopeEstimate,
+} from "./scoped-estimates.ts";
+export { scopeDirectory } from "./scope-directory.ts";
