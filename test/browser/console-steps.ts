@@ -170,3 +170,21 @@ export async function embeddedEmulator(product: RunningProduct): Promise<Emulato
     },
   };
 }
+
+/** Connects one of the demo partner cloud's accounts to the current organization from the Billing accounts page. */
+export async function connectBillingAccount(page: Page, dataDir: string, alias: string): Promise<void> {
+  const admin = await partnerCloudAdmin(dataDir);
+  await clickNav(page, "Billing accounts");
+  await page.getByRole("button", { name: "Connect a partner cloud account" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Partner cloud username").fill(admin.userName);
+  await dialog.getByLabel("Partner cloud password").fill(admin.password);
+  await dialog.getByRole("button", { name: "Sign in and list accounts" }).click();
+  await dialog.getByRole("heading", { name: "Choose the account to bill" }).waitFor();
+  await dialog
+    .locator(`[data-testid="discovered-account"][data-alias="${alias}"]`)
+    .getByRole("radio")
+    .check();
+  await dialog.getByRole("button", { name: "Connect account" }).click();
+  await page.getByTestId("billing-accounts-table").locator(`tr[data-alias="${alias}"]`).waitFor();
+}

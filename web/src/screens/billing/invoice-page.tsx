@@ -83,7 +83,7 @@ function InvoiceLines({
                   <td className="num nowrap">{money(l.margin)}</td>
                 </>
               ) : null}
-              <td className="num nowrap" data-testid="line-amount">
+              <td className="num nowrap" data-testid="line-amount" data-amount={l.amount}>
                 {groupDigits(l.amount)}
               </td>
               <td className="row-actions">

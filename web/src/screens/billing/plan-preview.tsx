@@ -43,7 +43,14 @@ export function PlanPreviewTable({ preview }: { preview: PlanPreview }) {
           </thead>
           <tbody>
             {preview.accounts.map((a) => (
-              <tr key={a.billingAccountId} data-testid="preview-account" data-alias={a.alias}>
+              <tr
+                key={a.billingAccountId}
+                data-testid="preview-account"
+                data-alias={a.alias}
+                data-current={a.currentTotal}
+                data-proposed={a.proposedTotal}
+                data-difference={a.difference}
+              >
                 <td>{a.alias}</td>
                 <td>{a.currency}</td>
                 <td className="num nowrap">{groupDigits(a.currentTotal)}</td>
