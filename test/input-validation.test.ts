@@ -199,6 +199,12 @@ const badQueries: Record<string, { query: string; field: string }[]> = {
     { query: "month=last", field: "month" },
   ],
   listExchangeRates: [{ query: "month=202610", field: "month" }],
+  getEstimate: [
+    { query: "scope=bogus&id=ba_x", field: "scope" },
+    { query: "scope=provider&id=ba_x", field: "id" },
+    { query: "scope=billing_account&id=ba_x&asOf=2026-02-30", field: "asOf" },
+    { query: "scope=billing_account&id=ba_x&method=guess", field: "method" },
+  ],
 };
 
 /** Operations only partner operators may call: their bad bodies and queries are sent as an operator. */

@@ -143,7 +143,7 @@ for (const backend of backends()) {
       );
       ({ h, close } = connected);
       const { seed } = connected;
-      secrets.push(seed.clientSecret);
+      secrets.push(seed.clientSecret, seed.partnerCloudBilling.password);
 
       // Setup and sign-in.
       const setup = await step(
@@ -1009,6 +1009,59 @@ for (const backend of backends()) {
             orgId: A,
             targetType: "billing_account",
             targetId: account,
+          }),
+      );
+      // October's invoice of the billing account: drafted by the organization's administrator, finalized, posted to
+      // the partner cloud and credited by an operator.
+      const onInvoice = (action: string, who: "admin" | "operator") => (res: Response) =>
+        e({
+          action,
+          actorId: who === "admin" ? ids.admin : ids.operator,
+          orgId: A,
+          targetType: "invoice",
+          targetId: idOf(res),
+        });
+      const drafted = await step(
+        "draftInvoice",
+        admin,
+        "POST",
+        `/api/v1/billing-accounts/${account}/invoices/2026-10/draft`,
+        undefined,
+        onInvoice("invoice.drafted", "admin"),
+        200,
+      );
+      const invoiceId = idOf(drafted);
+      await step(
+        "finalizeInvoice",
+        op,
+        "POST",
+        `/api/v1/invoices/${invoiceId}/finalize`,
+        undefined,
+        onInvoice("invoice.finalized", "operator"),
+        200,
+      );
+      await step(
+        "postInvoice",
+        op,
+        "POST",
+        `/api/v1/invoices/${invoiceId}/post`,
+        undefined,
+        onInvoice("invoice.posted", "operator"),
+        200,
+      );
+      await step(
+        "creditInvoice",
+        op,
+        "POST",
+        `/api/v1/invoices/${invoiceId}/credit-notes`,
+        { reason: "Billed to the wrong account" },
+        () =>
+          e({
+            action: "invoice.credited",
+            actorId: ids.operator,
+            orgId: A,
+            targetType: "invoice",
+            targetId: invoiceId,
           }),
       );
       // The partner administrator's sign-in with Microsoft (through the emulator's sign-in page), then forgotten.

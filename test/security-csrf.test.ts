@@ -216,6 +216,10 @@ for (const backend of backends()) {
         // No invoice either (no connected account): reading an unknown one, or its line, writes nothing.
         invoiceId: `inv_${"0".repeat(26)}`,
         lineNo: "1",
+        // Estimates of an unknown billing account, by id and by alias: refused without a write.
+        scope: "billing_account",
+        id: `ba_${"0".repeat(26)}`,
+        alias: "PCNONE",
       };
       // Path parameters take the same values, but a migration invitation's link token has its own form: there is no
       // migration without Microsoft here, so an unknown one is read, which writes nothing either.

@@ -17,6 +17,7 @@ import { costCenterRoutes } from "./routes/cost-center-routes.ts";
 import { governanceRoutes } from "./routes/governance-routes.ts";
 import { invitationRoutes } from "./routes/invitation-routes.ts";
 import { invoiceRoutes } from "./routes/invoice-routes.ts";
+import { estimateRoutes } from "./routes/estimate-routes.ts";
 import { mailboxRoutes } from "./routes/mailbox-routes.ts";
 import { meRoutes } from "./routes/me-routes.ts";
 import { microsoftConnectionRoutes } from "./routes/microsoft-connection-routes.ts";
@@ -140,6 +141,7 @@ export async function buildApp(deps: ApiDeps, options: BuildOptions = {}): Promi
   microsoftConnectionRoutes(app, deps);
   mailboxRoutes(app, deps);
   invoiceRoutes(app, deps);
+  estimateRoutes(app, deps);
   await partnerCenterEventRoutes(app, deps);
   await usageRoutes(app, deps);
 

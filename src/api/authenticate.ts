@@ -23,6 +23,9 @@ function sameSecret(a: string, b: string): boolean {
  * state-changing requests, and the route's auth mode. Runs before body validation, so an anonymous caller learns
  * nothing about a route's input.
  */
+/** Where the API is: ours, and the original product's estimate API (`/accounts/{alias}/azure/billingestimate`). */
+const API_PATHS = ["/api/", "/accounts/"];
+
 export function createAuthenticate(deps: ApiDeps) {
   const cookie = cookieSettings(deps.config);
   const publicOrigin = new URL(deps.config.publicUrl).origin;
@@ -32,7 +35,7 @@ export function createAuthenticate(deps: ApiDeps) {
     req.authVia = null;
     req.sessionSecret = null;
     req.session = null;
-    if (!req.url.startsWith("/api/") || req.is404) return;
+    if (!API_PATHS.some((prefix) => req.url.startsWith(prefix)) || req.is404) return;
     const mode = req.routeOptions.config.auth ?? "user";
     const unsafe = !SAFE_METHODS.has(req.method);
 

@@ -14,6 +14,7 @@ import type { BillingUsage } from "../modules/billing/usage/index.ts";
 import type { BillingPricing } from "../modules/billing/pricing/index.ts";
 import type { BillingRating } from "../modules/billing/rating/index.ts";
 import type { Invoicing } from "../modules/billing/invoicing/index.ts";
+import type { ScopedEstimates } from "../modules/billing/estimates/index.ts";
 import type { Identity, SessionInfo } from "../modules/identity/index.ts";
 import type { MicrosoftConnectionModule } from "../modules/microsoft-connection/index.ts";
 import type { Governance } from "../modules/governance/index.ts";
@@ -55,6 +56,7 @@ export type ApiDeps = {
   readonly billingPricing: BillingPricing;
   readonly billingRating: BillingRating;
   readonly invoicing: Invoicing;
+  readonly estimates: ScopedEstimates;
   /** Where the embedded mailbox keeps captured mail, when it is on. */
   readonly mailboxDir: string | null;
   readonly ready: () => Promise<boolean>;

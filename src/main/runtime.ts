@@ -9,6 +9,7 @@ import { createBillingUsage } from "../modules/billing/usage/index.ts";
 import { createBillingPricing } from "../modules/billing/pricing/index.ts";
 import { createBillingRating } from "../modules/billing/rating/index.ts";
 import { createInvoicing } from "../modules/billing/invoicing/index.ts";
+import { createScopedEstimates, scopeDirectory } from "../modules/billing/estimates/index.ts";
 import { createGovernance } from "../modules/governance/index.ts";
 import { createIdentity } from "../modules/identity/index.ts";
 import { CALLBACK_PATH, createMicrosoftConnection } from "../modules/microsoft-connection/index.ts";
@@ -204,9 +205,16 @@ export function createModules(
     partnerCloud: integrations ? integrations.partnerCloud : null,
     billingUser: () => config.partnerCloud.billingUser ?? integrations?.partnerCloudBilling ?? null,
   });
+  // Month-to-date and month-end estimates of billing accounts, organizations, cost centers and providers.
+  const estimates = createScopedEstimates({
+    rating: billingRating,
+    clock,
+    ...scopeDirectory({ db, managedSubscriptions: () => onboarding.managedSubscriptions() }),
+  });
   return {
     audit,
     notifications,
+    estimates,
     tenancy,
     identity,
     integrations,
@@ -255,6 +263,7 @@ export async function createHttpApp(
       billingPricing: modules.billingPricing,
       billingRating: modules.billingRating,
       invoicing: modules.invoicing,
+      estimates: modules.estimates,
       billingUsage: modules.billingUsage,
       mailboxDir: opts.mailboxDir,
       ready: async () => (await database.query("SELECT 1 AS ok")).rows.length === 1,

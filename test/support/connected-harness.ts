@@ -22,7 +22,13 @@ export async function connectedHarness(
   const built = await integrationsFor(emu, seed, systemClock);
   const h = await createHarness(
     database,
-    { SECRETS_KEYS: `k1:${randomBytes(32).toString("base64")}`, ...env },
+    {
+      SECRETS_KEYS: `k1:${randomBytes(32).toString("base64")}`,
+      // The partner's own partner-cloud identity, which posts invoice lines (the embedded world sets it likewise).
+      PARTNER_CLOUD_BILLING_USER: seed.partnerCloudBilling.userName,
+      PARTNER_CLOUD_BILLING_PASSWORD: seed.partnerCloudBilling.password,
+      ...env,
+    },
     { integrations: built.integrations, ...(opts.logStream ? { logStream: opts.logStream } : {}) },
   );
   return {
