@@ -182,6 +182,10 @@ const badBodies: Record<string, { body: unknown; field: string }[]> = {
     { body: { label: "L", splitServices: "no", timing: "estimate" }, field: "splitServices" },
     { body: { label: "L", splitServices: false, timing: "later" }, field: "timing" },
   ],
+  creditInvoice: [
+    { body: {}, field: "reason" },
+    { body: { reason: "" }, field: "reason" },
+  ],
   assignUsage: [
     { body: {}, field: "billingAccountId" },
     { body: { billingAccountId: "PCUK" }, field: "billingAccountId" },
@@ -219,6 +223,7 @@ const operatorOperations = new Set([
   "setExchangeRate",
   "updateBillingSettings",
   "assignUsage",
+  "creditInvoice",
   "listUnassignedUsage",
   "listExchangeRates",
 ]);
