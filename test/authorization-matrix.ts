@@ -1,4 +1,5 @@
 import type { OutgoingMail } from "../src/integrations/mail/index.ts";
+import { DAILY_RATED_USAGE_COLUMNS } from "../src/modules/billing/engine/index.ts";
 import type { Harness } from "./support/harness.ts";
 import { must, PASSWORD } from "./support/harness.ts";
 import { connectTestAccount } from "./support/billing-usage-rows.ts";
@@ -917,6 +918,27 @@ export const matrix: Record<string, Row> = {
       url: `/api/v1/providers/${(await migratingProvider(w, h)).id}/migration/subscriptions/${UNKNOWN_SUBSCRIPTION}/leave-out`,
     }),
     expect: rule("POST", [], { ccAdmin: "conflict", orgAdmin: "conflict", operator: "conflict" }),
+  },
+  importUsageFile: {
+    // A usage file with its header and no rows: imported, with nothing in it.
+    request: () => ({
+      method: "POST",
+      url: "/api/v1/billing/usage-imports",
+      body: JSON.stringify(`${DAILY_RATED_USAGE_COLUMNS.join(",")}\r\n`),
+    }),
+    expect: rule("POST", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  listUsageImports: {
+    request: () => ({ method: "GET", url: "/api/v1/billing/usage-imports" }),
+    expect: rule("GET", ["operator"], { otherOrgAdmin: "forbidden" }),
+  },
+  getUsageImport: {
+    request: () => ({ method: "GET", url: "/api/v1/billing/usage-imports/uim_00000000000000000000000000" }),
+    expect: rule("GET", [], { operator: "hidden", otherOrgAdmin: "forbidden" }),
+  },
+  pullUnbilledUsage: {
+    request: () => ({ method: "POST", url: "/api/v1/billing/usage-pulls", body: { period: "current" } }),
+    expect: rule("POST", ["operator"], { otherOrgAdmin: "forbidden" }),
   },
   listTechnicalTasks: {
     request: () => ({ method: "GET", url: "/api/v1/technical-tasks?state=all" }),
