@@ -3,7 +3,7 @@ import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { Transform, type Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
@@ -133,7 +133,18 @@ export async function usageRoutes(app: App, deps: ApiDeps): Promise<void> {
         const file = path.join(dir, `${randomUUID()}.csv`);
         try {
           try {
-            await pipeline(req.body as Readable, limited(MAX_UPLOAD_BYTES), createWriteStream(file));
+            // The file as text/csv, streamed; or, from a JSON client, as one JSON string.
+            const body = typeof req.body === "string" ? Readable.from([req.body]) : req.body;
+            if (!(body instanceof Readable))
+              return sendError(
+                req,
+                reply,
+                appError(
+                  "unsupported_media_type",
+                  "Send the usage file as the body, with Content-Type: text/csv.",
+                ),
+              );
+            await pipeline(body, limited(MAX_UPLOAD_BYTES), createWriteStream(file));
           } catch (e) {
             if ((e as { tooLarge?: boolean }).tooLarge)
               return sendError(
