@@ -50,3 +50,17 @@ export function monthLabel(month: string): string {
   const d = new Date(Date.UTC(Number.parseInt(y, 10), Number.parseInt(m, 10) - 1, 1));
   return Number.isNaN(d.getTime()) ? month : monthNames.format(d);
 }
+
+/**
+ * An exact amount cut to `decimals` places for a dense table, marked "…" when digits were cut (never rounded: the
+ * figure shown is the start of the exact one, which the title keeps whole).
+ */
+export function shortDecimal(amount: string, decimals = 4): string {
+  const m = DECIMAL.exec(amount.trim());
+  if (!m) return amount;
+  const [, sign = "", whole = "", fraction = ""] = m;
+  const digits = fraction.slice(1);
+  const cut = digits.length > decimals;
+  const kept = cut ? `.${digits.slice(0, decimals)}…` : fraction;
+  return groupDigits(`${sign}${whole}`) + kept;
+}

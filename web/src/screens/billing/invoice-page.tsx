@@ -10,6 +10,7 @@ import { PageHeader } from "../../ui/page-header.tsx";
 import { unlessForbidden } from "../../ui/unless-forbidden.ts";
 import { useLoad } from "../../ui/use-load.ts";
 import { formatMoney, groupDigits, monthLabel } from "./billing-format.ts";
+import { ExactAmount } from "./exact-amount.tsx";
 import { InvoiceActions } from "./invoice-actions.tsx";
 import {
   basisExplained,
@@ -40,7 +41,6 @@ function InvoiceLines({
   open: InvoiceLine | null;
   onOpen: (line: InvoiceLine | null) => void;
 }) {
-  const money = (amount: string | undefined) => (amount === undefined ? "—" : groupDigits(amount));
   const lines = invoice.lines ?? [];
   return (
     <table className="table" data-testid="invoice-lines">
@@ -78,9 +78,15 @@ function InvoiceLines({
               <td>{monthLabel(l.servicePeriod)}</td>
               {operator ? (
                 <>
-                  <td className="num nowrap">{money(l.listPrice)}</td>
-                  <td className="num nowrap">{money(l.partnerCost)}</td>
-                  <td className="num nowrap">{money(l.margin)}</td>
+                  <td className="num nowrap">
+                    <ExactAmount value={l.listPrice} />
+                  </td>
+                  <td className="num nowrap">
+                    <ExactAmount value={l.partnerCost} />
+                  </td>
+                  <td className="num nowrap">
+                    <ExactAmount value={l.margin} />
+                  </td>
                 </>
               ) : null}
               <td className="num nowrap" data-testid="line-amount" data-amount={l.amount}>

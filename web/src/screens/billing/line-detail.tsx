@@ -6,6 +6,7 @@ import { EmptyState } from "../../ui/empty-state.tsx";
 import { LoadError } from "../../ui/load-error.tsx";
 import { useLoad } from "../../ui/use-load.ts";
 import { formatMoney, groupDigits } from "./billing-format.ts";
+import { ExactAmount } from "./exact-amount.tsx";
 import { rowsOfDay } from "./line-rows.ts";
 
 type LineDetailProps = { invoice: Invoice; line: InvoiceLine; operator: boolean };
@@ -18,7 +19,6 @@ function DayRows({ invoice, line, day, operator }: LineDetailProps & { day: Line
     () => rowsOfDay((cursor) => api.rows(invoice.id, line.lineNo, cursor), day),
     `${invoice.id}/${line.lineNo}/${dayKey(day)}`,
   );
-  const money = (amount: string | undefined) => (amount === undefined ? "—" : groupDigits(amount));
   return (
     <div className="billing-day-rows" data-testid="day-rows">
       <h3>
@@ -61,13 +61,19 @@ function DayRows({ invoice, line, day, operator }: LineDetailProps & { day: Line
                   <code title={r.resourceUri}>{r.resourceUri.split("/").slice(-1)[0] || r.resourceUri}</code>
                 </td>
                 <td className="num nowrap">
-                  {groupDigits(r.quantity)} <span className="muted">{r.unit}</span>
+                  <ExactAmount value={r.quantity} /> <span className="muted">{r.unit}</span>
                 </td>
-                <td className="num nowrap">{groupDigits(r.customerPrice)}</td>
+                <td className="num nowrap">
+                  <ExactAmount value={r.customerPrice} />
+                </td>
                 {operator ? (
                   <>
-                    <td className="num nowrap">{money(r.listPrice)}</td>
-                    <td className="num nowrap">{money(r.partnerCost)}</td>
+                    <td className="num nowrap">
+                      <ExactAmount value={r.listPrice} />
+                    </td>
+                    <td className="num nowrap">
+                      <ExactAmount value={r.partnerCost} />
+                    </td>
                   </>
                 ) : null}
               </tr>
@@ -133,14 +139,20 @@ export function LineDetail({ invoice, line, operator }: LineDetailProps) {
                   data-day={d.usageDate}
                 >
                   <td className="nowrap">{d.usageDate}</td>
-                  <td>
+                  <td className="nowrap">
                     <code>{d.customerId}</code>
                   </td>
-                  <td className="num nowrap">{groupDigits(d.customerPrice)}</td>
+                  <td className="num nowrap">
+                    <ExactAmount value={d.customerPrice} />
+                  </td>
                   {operator ? (
                     <>
-                      <td className="num nowrap">{d.listPrice ? groupDigits(d.listPrice) : "—"}</td>
-                      <td className="num nowrap">{d.partnerCost ? groupDigits(d.partnerCost) : "—"}</td>
+                      <td className="num nowrap">
+                        <ExactAmount value={d.listPrice} />
+                      </td>
+                      <td className="num nowrap">
+                        <ExactAmount value={d.partnerCost} />
+                      </td>
                     </>
                   ) : null}
                   <td className="row-actions">
