@@ -186,6 +186,10 @@ const badBodies: Record<string, { body: unknown; field: string }[]> = {
     { body: {}, field: "reason" },
     { body: { reason: "" }, field: "reason" },
   ],
+  pullUnbilledUsage: [
+    { body: { period: "later" }, field: "period" },
+    { body: { period: "current", invoice: "G1" }, field: "" },
+  ],
   assignUsage: [
     { body: {}, field: "billingAccountId" },
     { body: { billingAccountId: "PCUK" }, field: "billingAccountId" },
@@ -203,6 +207,10 @@ const badQueries: Record<string, { query: string; field: string }[]> = {
     { query: "month=last", field: "month" },
   ],
   listExchangeRates: [{ query: "month=202610", field: "month" }],
+  listUsageImports: [
+    { query: "limit=0", field: "limit" },
+    { query: "cursor=%25%25", field: "cursor" },
+  ],
   getEstimate: [
     { query: "scope=bogus&id=ba_x", field: "scope" },
     { query: "scope=provider&id=ba_x", field: "id" },
@@ -226,6 +234,8 @@ const operatorOperations = new Set([
   "creditInvoice",
   "listUnassignedUsage",
   "listExchangeRates",
+  "pullUnbilledUsage",
+  "listUsageImports",
 ]);
 
 for (const backend of backends()) {

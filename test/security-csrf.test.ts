@@ -220,6 +220,8 @@ for (const backend of backends()) {
         scope: "billing_account",
         id: `ba_${"0".repeat(26)}`,
         alias: "PCNONE",
+        // No usage import: reading an unknown one writes nothing.
+        importId: `uim_${"0".repeat(26)}`,
       };
       // Path parameters take the same values, but a migration invitation's link token has its own form: there is no
       // migration without Microsoft here, so an unknown one is read, which writes nothing either.
