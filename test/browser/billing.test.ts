@@ -264,6 +264,10 @@ void test(
       "the organization admin sees the finalized invoice, without the operators' figures",
       async () => {
         await clickNav(admin, "Invoices");
+        await admin
+          .getByTestId("estimate-card")
+          .getByRole("heading", { name: / so far$/ })
+          .waitFor();
         await admin.getByLabel("Month").fill(usageMonth);
         const row = admin.getByTestId("invoice-row").filter({ hasText: "PCUK" });
         await row.locator('[data-testid="invoice-state"][data-state="finalized"]').waitFor();

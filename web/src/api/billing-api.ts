@@ -193,6 +193,34 @@ export type UsageImportDetail = UsageImport & { quarantined: QuarantinedRow[] };
 
 export type UploadOptions = { kind: UsageKind; microsoftInvoiceId?: string };
 
+export type EstimateScopeKind = "billing_account" | "organization" | "cost_center" | "provider";
+
+/** One billing currency's month to date and projected month end, at the customer's price. */
+export type CurrencyEstimate = {
+  currency: string;
+  /** proration, run-rate or day-of-week. */
+  method: string;
+  daysSampled: number;
+  /** The last day of the month taken as complete (0: none yet). */
+  completeThrough: number;
+  /** Rounded to the currency's minor unit. */
+  mtd: DecimalText;
+  eom: DecimalText;
+  low: DecimalText;
+  high: DecimalText;
+  /** Month to date × days in month ÷ days elapsed, to compare. */
+  prorationEom: DecimalText;
+  exact: { mtd: DecimalText; eom: DecimalText };
+};
+
+export type ScopeEstimate = {
+  scope: { kind: string; id: string };
+  month: string;
+  asOf: string;
+  latencyDays: number;
+  estimates: CurrencyEstimate[];
+};
+
 const enc = encodeURIComponent;
 const noPage = <T>(): Page<T> => ({ items: [], nextCursor: null });
 const invoice = (id: string) => `/invoices/${enc(id)}`;
@@ -257,5 +285,12 @@ export function usageApi(http: HttpClient) {
       http.upload<UsageImportDetail>("/billing/usage-imports", file, "text/csv", options),
     pullUnbilled: (period: "current" | "previous") =>
       http.post<UsageImportDetail>("/billing/usage-pulls", { period }),
+  };
+}
+
+/** Month to date and the projected month end of a billing account, organization, cost center or provider. */
+export function estimatesApi(http: HttpClient) {
+  return {
+    of: (scope: EstimateScopeKind, id: string) => http.get<ScopeEstimate>("/estimates", { scope, id }),
   };
 }

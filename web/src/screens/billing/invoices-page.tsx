@@ -12,13 +12,14 @@ import { unlessForbidden } from "../../ui/unless-forbidden.ts";
 import { useLoad } from "../../ui/use-load.ts";
 import { formatMoney, monthLabel } from "./billing-format.ts";
 import { DraftInvoiceDialog } from "./draft-invoice-dialog.tsx";
+import { EstimateCard } from "./estimate-card.tsx";
 import { basisLabel, InvoiceStateBadge, PostStateBadge } from "./invoice-labels.tsx";
 
 /** Billing → Invoices: the organization's invoices and credit notes, newest first, by month and billing account. */
 export function InvoicesPage() {
   const api = useApi();
   const invoices = invoicesApi(api.http);
-  const { orgId, permissions } = useScope();
+  const { orgId, scope, permissions } = useScope();
   const [period, setPeriod] = useState("");
   const [accountId, setAccountId] = useState("");
   const [drafting, setDrafting] = useState(false);
@@ -54,6 +55,13 @@ export function InvoicesPage() {
           ) : null
         }
       />
+      {orgId ? (
+        scope?.kind === "cost-center" ? (
+          <EstimateCard scope="cost_center" id={scope.id} />
+        ) : (
+          <EstimateCard scope="organization" id={orgId} />
+        )
+      ) : null}
       <div className="filter-bar">
         <label htmlFor="invoice-month">Month</label>
         <input id="invoice-month" type="month" value={period} onChange={(e) => setPeriod(e.target.value)} />
