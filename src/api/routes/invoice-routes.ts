@@ -55,6 +55,12 @@ const InvoiceSchema = z.object({
 const LineDetailSchema = z.object({
   invoiceId: z.string(),
   line: InvoiceLineSchema,
+  customers: z
+    .array(z.object({ customerId: z.string(), exact: z.string(), amount: z.string() }))
+    .nullable()
+    .describe(
+      "Each customer's share of a usage or credit line of the whole month: the line allocated in proportion to the customers' exact amounts (largest remainder), adding up to the line exactly",
+    ),
   days: pageOfSchema(
     z.object({
       customerId: z.string(),

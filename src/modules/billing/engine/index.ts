@@ -16,6 +16,7 @@ export {
 } from "./decimal.ts";
 export { currencyOf, knownCurrencyCodes, type Currency, type UnknownCurrency } from "./currencies.ts";
 export { roundToMinorUnit, UnknownCurrencyError } from "./rounding.ts";
+export { allocate, AllocationError } from "./allocate.ts";
 export {
   columnKey,
   DAILY_RATED_USAGE_COLUMNS,

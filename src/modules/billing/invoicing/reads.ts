@@ -2,7 +2,17 @@ import { and, asc, desc, eq, gt, inArray, lt, or, type SQL } from "drizzle-orm";
 import { encodeCursor, pageOf, type Page, type PageOf } from "../../../platform/pagination.ts";
 import { err, ok, type AppError, type Result } from "../../../platform/result.ts";
 import type { Principal } from "../../tenancy/index.ts";
-import { formatDecimal, normalize, subtract } from "../engine/index.ts";
+import {
+  add,
+  allocate,
+  formatDecimal,
+  negate,
+  normalize,
+  sign,
+  subtract,
+  ZERO,
+  type Decimal,
+} from "../engine/index.ts";
 import { invoices, invoiceUsage } from "../tables.ts";
 import { requireList, requireRead } from "./access.ts";
 import { BillingRatingFailure } from "../rating/index.ts";
@@ -56,9 +66,18 @@ export type LineDetailRow = {
   partnerCost?: string;
 };
 
+/** A customer's share of a line: its exact amount, and its whole minor units (the shares add up to the line). */
+export type CustomerShare = { customerId: string; exact: string; amount: string };
+
 export type LineDetail = {
   invoiceId: string;
   line: InvoiceLineView;
+  /**
+   * Each customer's share of a usage or credit line billing the whole month (not a split or an update line), with
+   * the days: the line's amount allocated in proportion to the customers' exact amounts, so the shares add up to the
+   * line to the minor unit. Null where the line has no per-customer figures of its own.
+   */
+  customers: CustomerShare[] | null;
   days: PageOf<LineDetailDay> | null;
   rows: PageOf<LineDetailRow> | null;
 };
@@ -176,6 +195,7 @@ export function createReads(deps: InvoicingDeps) {
       return ok({
         invoiceId,
         line: lineView(line, operator),
+        customers: await customerShares(inv.value, line, inPeriod),
         days: {
           items: cut.items.map((r) => ({
             customerId: r.customerId,
@@ -195,6 +215,35 @@ export function createReads(deps: InvoicingDeps) {
       if (e instanceof BillingRatingFailure) return err(e.error);
       throw e;
     }
+  }
+
+  async function customerShares(inv: InvoiceRow, line: LineRow, inPeriod: SQL | undefined) {
+    if (line.kind === "update_previous" || line.serviceClass !== "all") return null;
+    const usage = await deps.db
+      .select({ customerId: invoiceUsage.customerId, customerPrice: invoiceUsage.customerPrice })
+      .from(invoiceUsage)
+      .where(inPeriod);
+    const byCustomer = new Map<string, Decimal>();
+    for (const u of usage)
+      byCustomer.set(u.customerId, add(byCustomer.get(u.customerId) ?? ZERO, readMoney(u.customerPrice)));
+    const customers = [...byCustomer].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const amount = readMoney(line.amount);
+    // Proportions need amounts of one sign: when one customer's month nets against another's, there are no shares.
+    const signs = new Set(customers.map(([, exact]) => sign(exact)).filter((x) => x !== 0));
+    if (sign(amount) === 0 || signs.size !== 1) return null;
+    const magnitude = (x: Decimal) => (x.units < 0n ? negate(x) : x);
+    const shares = allocate(
+      amount,
+      customers.map(([, exact]) => magnitude(exact)),
+      inv.currency,
+    );
+    // A credit line takes back the usage of the invoice it credits: its customers' amounts are the negatives.
+    const shown = (x: Decimal) => (line.kind === "credit" ? negate(x) : x);
+    return customers.map(([customerId, exact], i) => ({
+      customerId,
+      exact: formatDecimal(normalize(shown(exact))),
+      amount: formatDecimal(shares[i] ?? ZERO),
+    }));
   }
 
   async function ratedRows(
@@ -253,6 +302,7 @@ export function createReads(deps: InvoicingDeps) {
     return {
       invoiceId: inv.id,
       line: lineView(line, operator),
+      customers: null,
       days: null,
       rows: { items, nextCursor: more ? encodeCursor(String(skip + items.length)) : null },
     };
