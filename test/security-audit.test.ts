@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { DAILY_RATED_USAGE_COLUMNS } from "../src/modules/billing/engine/index.ts";
 import http from "node:http";
 import { Writable } from "node:stream";
 import { after, before, describe, test } from "node:test";
@@ -987,6 +988,25 @@ for (const backend of backends()) {
         "/api/v1/billing/exchange-rates/USD/EUR/2026-10",
         undefined,
         byOperator("billing.exchange_rate_deleted", "exchange_rate", "USD/EUR/2026-10"),
+      );
+      const usageImported = await step(
+        "importUsageFile",
+        op,
+        "POST",
+        "/api/v1/billing/usage-imports",
+        JSON.stringify(`${DAILY_RATED_USAGE_COLUMNS.join(",")}\r\n`),
+        async (res) => byOperator("usage.file_imported", "usage_import", (res.json() as { id: string }).id)(),
+        200,
+      );
+      assert.equal((usageImported.json() as { state: string }).state, "done");
+      await step(
+        "pullUnbilledUsage",
+        op,
+        "POST",
+        "/api/v1/billing/usage-pulls",
+        { period: "current" },
+        async (res) => byOperator("usage.pulled", "usage_import", (res.json() as { id: string }).id)(),
+        200,
       );
       await step(
         "updateBillingSettings",

@@ -1,5 +1,6 @@
 import { usageCommand } from "../emulator/usage-generator/index.ts";
 import { billingCommand } from "../modules/billing/engine/index.ts";
+import { createAuditLog } from "../modules/audit/index.ts";
 import { createBillingUsage, usageImportCommand } from "../modules/billing/usage/index.ts";
 import { systemClock } from "../platform/clock.ts";
 import { ConfigError, loadConfig } from "../platform/config.ts";
@@ -55,6 +56,7 @@ export async function main(argv: string[]): Promise<void> {
       const usage = createBillingUsage({
         db: database.db,
         clock: systemClock,
+        audit: createAuditLog({ db: database.db, clock: systemClock }),
         dialect: database.kind,
         source: config.usage.source,
         microsoft: null,

@@ -175,6 +175,7 @@ export function createModules(
   const billingUsage = createBillingUsage({
     db,
     clock,
+    audit,
     dialect: database.kind,
     source: config.usage.source,
     microsoft: integrations ? { partnerCenter: integrations.partnerCenter, graph: integrations.graph } : null,

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { generateUsageFile } from "../../src/emulator/usage-generator/index.ts";
+import { createAuditLog } from "../../src/modules/audit/index.ts";
 import { createBillingUsage, type BillingUsage } from "../../src/modules/billing/usage/index.ts";
 import { fakeClock } from "../../src/platform/clock.ts";
 import type { Database } from "../../src/platform/db/open-database.ts";
@@ -33,9 +34,11 @@ export async function generatedMonth(
 
 /** The usage store on a database, not connected to Microsoft. */
 export function usageStore(database: Database, batchRows?: number): BillingUsage {
+  const clock = fakeClock(new Date("2025-04-02T00:00:00Z"));
   return createBillingUsage({
     db: database.db,
-    clock: fakeClock(new Date("2025-04-02T00:00:00Z")),
+    clock,
+    audit: createAuditLog({ db: database.db, clock }),
     dialect: database.kind,
     source: "graph",
     microsoft: null,

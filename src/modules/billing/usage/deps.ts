@@ -3,10 +3,13 @@ import type { PartnerCenter } from "../../../integrations/partner-center/index.t
 import type { Clock } from "../../../platform/clock.ts";
 import type { Db } from "../../../platform/db/types.ts";
 import type { Logger } from "../../../platform/log.ts";
+import type { AuditLog } from "../../audit/index.ts";
 
 export type BillingUsageDeps = {
   readonly db: Db;
   readonly clock: Clock;
+  /** Records operators' imports and pulls. */
+  readonly audit: AuditLog;
   readonly log?: Logger;
   /**
    * PostgreSQL lets several workers share the database, so a scheduled pull takes a lock first; PGlite is one

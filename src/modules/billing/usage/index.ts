@@ -86,6 +86,24 @@ export function createBillingUsage(deps: BillingUsageDeps) {
 
   const operatorOnly = (caller: Caller) => !caller.principal.isOperator;
 
+  /** An operator's import or pull, audited with its counts; its quarantined rows shown. */
+  async function audited(caller: Caller, action: string, imported: UsageImport): Promise<ImportDetail> {
+    await deps.audit.record(deps.db, caller.actor, {
+      orgId: null,
+      action,
+      targetType: "usage_import",
+      targetId: imported.id,
+      details: {
+        kind: imported.kind,
+        source: imported.source,
+        rowsStaged: imported.rowsStaged,
+        rowsQuarantined: imported.rowsQuarantined,
+        snapshotsCreated: imported.snapshotsCreated,
+      },
+    });
+    return { ...imported, quarantined: await store.quarantineOf(imported.id, 100) };
+  }
+
   return {
     importUsageFile,
     pullUnbilled: (query: { period: Period }) => pulls.pullUnbilled(query),
@@ -111,7 +129,7 @@ export function createBillingUsage(deps: BillingUsageDeps) {
         if (operatorOnly(caller)) return err(usageErrors.forbidden());
         const imported = await importUsageFile(file, { ...options, startedBy: caller.principal.userId });
         if (!imported.ok) return imported;
-        return ok({ ...imported.value, quarantined: await store.quarantineOf(imported.value.id, 100) });
+        return ok(await audited(caller, "usage.file_imported", imported.value));
       },
       async list(caller: Caller, page: Page): Promise<Result<PageOf<UsageImport>, UsageError>> {
         if (operatorOnly(caller)) return err(usageErrors.forbidden());
@@ -127,7 +145,7 @@ export function createBillingUsage(deps: BillingUsageDeps) {
         if (operatorOnly(caller)) return err(usageErrors.forbidden());
         const pulled = await pulls.pullUnbilled({ period }, caller.principal.userId);
         if (!pulled.ok) return pulled;
-        return ok({ ...pulled.value, quarantined: await store.quarantineOf(pulled.value.id, 100) });
+        return ok(await audited(caller, "usage.pulled", pulled.value));
       },
     },
   };
