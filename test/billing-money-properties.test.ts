@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import Big from "decimal.js";
+import { Decimal as Big } from "decimal.js";
 import fc from "fast-check";
 import {
   allocate,
@@ -103,7 +103,7 @@ void describe("money properties (M1)", () => {
         const theirs = ref(amount).toDecimalPlaces(places, Ref.ROUND_HALF_UP);
         assert.ok(
           sameValue(ours, theirs),
-          `${formatDecimal(amount)} ${currency}: ${text(ours)} vs ${theirs}`,
+          `${formatDecimal(amount)} ${currency}: ${text(ours)} vs ${theirs.toString()}`,
         );
       }),
       { numRuns: RUNS },
