@@ -995,7 +995,7 @@ for (const backend of backends()) {
         "POST",
         "/api/v1/billing/usage-imports",
         JSON.stringify(`${DAILY_RATED_USAGE_COLUMNS.join(",")}\r\n`),
-        async (res) => byOperator("usage.file_imported", "usage_import", (res.json() as { id: string }).id)(),
+        (res) => byOperator("usage.file_imported", "usage_import", (res.json() as { id: string }).id)(),
         200,
       );
       assert.equal((usageImported.json() as { state: string }).state, "done");
@@ -1005,7 +1005,7 @@ for (const backend of backends()) {
         "POST",
         "/api/v1/billing/usage-pulls",
         { period: "current" },
-        async (res) => byOperator("usage.pulled", "usage_import", (res.json() as { id: string }).id)(),
+        (res) => byOperator("usage.pulled", "usage_import", (res.json() as { id: string }).id)(),
         200,
       );
       await step(
