@@ -261,6 +261,27 @@ void test(
     );
 
     await step(
+      "the operator sets a EUR rate for a month (a bad rate is refused next to its field) and removes it",
+      async () => {
+        await clickNav(op, "Exchange rates");
+        await op.getByText("Microsoft's rates apply").waitFor();
+        await op.getByLabel("To currency").fill("EUR");
+        await op.getByLabel("Month").fill("2027-01");
+        await op.getByLabel("Rate").fill("0,92");
+        await op.getByRole("button", { name: "Set rate" }).click();
+        await op.locator("#rate-value-error").getByText("rate must be a decimal number above 0").waitFor();
+        await op.getByLabel("Rate").fill("0.92");
+        await op.getByRole("button", { name: "Set rate" }).click();
+        await op.getByTestId("notice").getByText("1 USD = 0.92 EUR for January 2027.").waitFor();
+        await op.getByTestId("exchange-rate").filter({ hasText: "0.92" }).waitFor();
+        assert.equal(await op.getByTestId("exchange-rate").count(), 1);
+        await op.getByRole("button", { name: "Remove the USD to EUR rate of 2027-01" }).click();
+        await confirm(op, "Remove rate");
+        await op.getByText("Microsoft's rates apply").waitFor();
+      },
+    );
+
+    await step(
       "the organization admin sees the finalized invoice, without the operators' figures",
       async () => {
         await clickNav(admin, "Invoices");

@@ -52,15 +52,15 @@ export function monthLabel(month: string): string {
 }
 
 /**
- * An exact amount cut to `decimals` places for a dense table, marked "…" when digits were cut (never rounded: the
- * figure shown is the start of the exact one, which the title keeps whole).
+ * An exact amount cut to `decimals` places for a dense table, marked "…" when non-zero digits were cut (never
+ * rounded: the figure shown is the start of the exact one, which the title keeps whole).
  */
 export function shortDecimal(amount: string, decimals = 4): string {
   const m = DECIMAL.exec(amount.trim());
   if (!m) return amount;
   const [, sign = "", whole = "", fraction = ""] = m;
   const digits = fraction.slice(1);
-  const cut = digits.length > decimals;
-  const kept = cut ? `.${digits.slice(0, decimals)}…` : fraction;
+  const cut = /[1-9]/.test(digits.slice(decimals));
+  const kept = digits.length > decimals ? `.${digits.slice(0, decimals)}${cut ? "…" : ""}` : fraction;
   return groupDigits(`${sign}${whole}`) + kept;
 }

@@ -2,7 +2,7 @@ import { useRef } from "react";
 import type { Option } from "../../ui/select-field.tsx";
 import { SelectField } from "../../ui/select-field.tsx";
 import { TextField } from "../../ui/text-field.tsx";
-import { categoryField, type CategoryRow, type Direction, type PlanDraft } from "./plan-input.ts";
+import { categoryFields, type CategoryRow, type Direction, type PlanDraft } from "./plan-input.ts";
 
 const directions: readonly Option[] = [
   { value: "markup", label: "Markup" },
@@ -57,7 +57,13 @@ export function PlanFields({ draft, onChange, fieldError }: PlanFieldsProps) {
               value={c.category}
               onChange={(category) => setRow(c.key, { category })}
               hint="As Microsoft names it, e.g. Virtual Machines"
-              error={c.category.trim() ? fieldError(categoryField(c.category)) : undefined}
+              error={
+                c.category.trim()
+                  ? categoryFields(c.category)
+                      .map(fieldError)
+                      .find((m) => m !== undefined)
+                  : undefined
+              }
             />
             <SelectField
               id={`plan-category-direction-${c.key}`}

@@ -26,5 +26,8 @@ export function planInputOf(draft: PlanDraft): PlanInput {
   };
 }
 
-/** The API names a category's problem `categoryMarkups[Name]`. */
-export const categoryField = (category: string) => `categoryMarkups[${category.trim()}]`;
+/** How the API names a category's problem: `categoryMarkups[Name]` from the plan's rules, dotted from the schema. */
+export const categoryFields = (category: string): [string, string] => [
+  `categoryMarkups[${category.trim()}]`,
+  `categoryMarkups.${category.trim()}`,
+];

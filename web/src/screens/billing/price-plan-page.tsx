@@ -12,7 +12,7 @@ import { useLoad } from "../../ui/use-load.ts";
 import { useSubmit } from "../../ui/use-submit.ts";
 import { formatMarkup, monthFrom, monthLabel } from "./billing-format.ts";
 import { PlanFields } from "./plan-form.tsx";
-import { categoryField, planInputOf, type PlanDraft } from "./plan-input.ts";
+import { categoryFields, planInputOf, type PlanDraft } from "./plan-input.ts";
 import { categoriesSummary, PlanPreviewTable, planSummary } from "./plan-preview.tsx";
 
 const statusLabel: Record<PricePlan["status"], string> = {
@@ -43,7 +43,7 @@ export function PricePlanPage() {
     "markupPercent",
     "effectiveFrom",
     "month",
-    ...draft.categories.filter((c) => c.category.trim()).map((c) => categoryField(c.category)),
+    ...draft.categories.filter((c) => c.category.trim()).flatMap((c) => categoryFields(c.category)),
   ];
 
   const previewing = useSubmit(async () => {
