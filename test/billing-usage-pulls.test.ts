@@ -1,0 +1,143 @@
+// Pulls of Microsoft's unbilled and billed usage against the emulator, through Graph's billing export and Partner
+// Center's v1 paged API with the real adapters: both give the same snapshots, and pulling again adds no version.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import type { DemoSeed, RunningEmulator } from "../src/emulator/index.ts";
+import { createAuditLog } from "../src/modules/audit/index.ts";
+import { createBillingUsage } from "../src/modules/billing/usage/index.ts";
+import { systemClock } from "../src/platform/clock.ts";
+import type { Database } from "../src/platform/db/open-database.ts";
+import { backends } from "./support/databases.ts";
+import { emulatorClient } from "./support/emulator-client.ts";
+import { startSeededEmulator } from "./support/seeded-emulator.ts";
+import { integrationsFor } from "./support/test-integrations.ts";
+import type { Integrations } from "../src/main/microsoft.ts";
+
+const snapshotsOf = async (database: Database) =>
+  (
+    await database.query(
+      "SELECT customer_id, usage_date, version, billed, row_count, content_hash FROM usage_snapshots ORDER BY 1, 2, 3",
+    )
+  ).rows;
+
+for (const backend of backends()) {
+  void describe(`usage pulls from the emulator (${backend.name})`, () => {
+    let emu: RunningEmulator;
+    let seed: DemoSeed;
+    let integrations: Integrations;
+    let closeIntegrations: () => void;
+
+    before(async () => {
+      ({ emu, seed } = await startSeededEmulator(`usage-pulls-${backend.name}`));
+      ({ integrations, close: closeIntegrations } = await integrationsFor(emu, seed, systemClock));
+      const client = emulatorClient(emu);
+      const token = await client.token(seed, "https://api.partnercenter.microsoft.com/.default");
+      const suffix = randomUUID().slice(0, 6);
+      const made = await client.request("POST", "/v1/customers", {
+        headers: { authorization: `Bearer ${token}`, "ms-requestid": randomUUID() },
+        json: {
+          companyProfile: { domain: `pullcust${suffix}.onmicrosoft.com` },
+          billingProfile: {
+            email: `ap@pullcust${suffix}.example`,
+            culture: "en-US",
+            language: "en",
+            companyName: "Pull Customer",
+            defaultAddress: {
+              firstName: "Ada",
+              lastName: "Ng",
+              addressLine1: "1 Microsoft Way",
+              city: "Redmond",
+              state: "WA",
+              postalCode: "98052",
+              country: "US",
+            },
+          },
+        },
+      });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      emu.state.addSubscription({ tenantId: String(made.body["id"]), displayName: "Azure subscription 1" });
+      await client.request("POST", "/_emulator/clock", { json: { advanceSeconds: 3 * 86_400 } });
+    });
+    after(async () => {
+      closeIntegrations();
+      await emu.close();
+    });
+
+    const store = (database: Database, source: "graph" | "partner-center") =>
+      createBillingUsage({
+        db: database.db,
+        clock: systemClock,
+        audit: createAuditLog({ db: database.db, clock: systemClock }),
+        dialect: database.kind,
+        source,
+        microsoft: { partnerCenter: integrations.partnerCenter, graph: integrations.graph },
+      });
+
+    void test("an unbilled pull through Graph and one through Partner Center v1 give the same snapshots; pulling again adds no version", async () => {
+      const viaGraph = await backend.open();
+      const viaPartnerCenter = await backend.open();
+      try {
+        const graphPull = await store(viaGraph, "graph").pullUnbilled({ period: "current" });
+        assert.ok(graphPull.ok, JSON.stringify(graphPull));
+        assert.equal(graphPull.value.source, "graph");
+        assert.equal(graphPull.value.state, "done");
+        assert.ok(graphPull.value.rowsStaged > 0);
+        assert.equal(graphPull.value.rowsQuarantined, 0);
+        const pcPull = await store(viaPartnerCenter, "partner-center").pullUnbilled({ period: "current" });
+        assert.ok(pcPull.ok, JSON.stringify(pcPull));
+        assert.equal(pcPull.value.source, "partner_center");
+        assert.equal(pcPull.value.rowsStaged, graphPull.value.rowsStaged);
+        const snapshots = await snapshotsOf(viaGraph);
+        assert.ok(snapshots.length > 0);
+        assert.deepEqual(await snapshotsOf(viaPartnerCenter), snapshots, "the same days, rows and content");
+
+        const again = await store(viaGraph, "graph").pullUnbilled({ period: "current" });
+        assert.ok(again.ok);
+        assert.notEqual(again.value.id, graphPull.value.id, "a pull is an import of its own");
+        assert.equal(again.value.snapshotsCreated, 0);
+        assert.equal(again.value.snapshotsUnchanged, graphPull.value.snapshotsCreated);
+        assert.deepEqual(await snapshotsOf(viaGraph), snapshots);
+      } finally {
+        await viaGraph.close();
+        await viaPartnerCenter.close();
+      }
+    });
+
+    void test("once Microsoft invoices the month, the new invoices' billed usage is pulled and the month is final", async () => {
+      const database = await backend.open();
+      try {
+        const usage = store(database, "graph");
+        const unbilled = await usage.pullUnbilled({ period: "current" });
+        assert.ok(unbilled.ok);
+        const month = (await database.query("SELECT min(month) AS m FROM usage_snapshots")).rows[0]?.[
+          "m"
+        ] as string;
+        const client = emulatorClient(emu);
+        const now = new Date(
+          Date.parse(String((await client.request("GET", "/_emulator/clock")).body["now"])),
+        );
+        const closed = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 9);
+        await client.request("POST", "/_emulator/clock", {
+          json: { advanceSeconds: Math.ceil((closed - now.getTime()) / 1000) },
+        });
+        const billed = await usage.pullNewInvoices();
+        assert.deepEqual(billed.failures, []);
+        assert.ok(billed.imports.length > 0);
+        assert.ok(
+          billed.imports.every((i) => i.kind === "billed" && i.state === "done" && i.microsoftInvoiceId),
+        );
+        const states = await usage.monthStates(month);
+        assert.ok(states.length > 0);
+        assert.ok(
+          states.every((s) => s.state === "final"),
+          JSON.stringify(states),
+        );
+        const none = await usage.pullNewInvoices();
+        assert.deepEqual(none.imports, [], "an invoice already pulled is not pulled again");
+      } finally {
+        await database.close();
+      }
+    });
+  });
+}
