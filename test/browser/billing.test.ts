@@ -324,6 +324,25 @@ void test(
       await admin.locator('[data-testid="price-plan"][data-status="scheduled"]').getByText("+10 %").waitFor();
       assert.equal(await admin.getByTestId("plan-preview").count(), 0, "the preview is gone once saved");
     });
+
+    await step("the operator takes the invoice back with a credit note, which needs a reason", async () => {
+      await op.goto(invoiceUrl);
+      await op.getByRole("button", { name: "Issue credit note" }).click();
+      const dialog = op.getByRole("dialog");
+      await dialog.getByRole("button", { name: "Issue credit note" }).click();
+      await dialog.getByText("Give the reason for the credit note").waitFor();
+      await dialog.getByLabel("Reason").fill("Billed to the wrong partner cloud account");
+      await dialog.getByRole("button", { name: "Issue credit note" }).click();
+      await op.waitForURL(
+        (url) => url.pathname.startsWith("/billing/invoices/inv_") && url.href !== invoiceUrl,
+      );
+      await op.getByTestId("invoice-header").getByText("Credit note").waitFor();
+      await op.getByTestId("invoice-header").getByText("Billed to the wrong partner cloud account").waitFor();
+      assert.equal(
+        await op.getByTestId("invoice-lines").getByTestId("invoice-total").textContent(),
+        `−${grouped(expected.listPriceInBillingCurrencyRounded)} GBP`,
+      );
+    });
   },
 );
 
