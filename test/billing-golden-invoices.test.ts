@@ -76,7 +76,6 @@ type Account = AccountSpec & { id: string; orgId: string; costCenterId: string |
 
 type Fixture = {
   dir: string;
-  header: readonly string[];
   customers: ExpectedCustomer[];
   files: { month1: string; month2: string; late: string };
   /** The rows of each file as written, in file order. */
@@ -98,7 +97,8 @@ const largest = (rows: readonly UsageRecord[]): UsageRecord => {
 
 /**
  * One generated range (M1, M2) cut by usage month into two files, and a later download of M1: the same file with
- * a latent row and a restatement appended (a download is cumulative; days it leaves as they were make no version).
+ * a latent row and a restatement appended. A download is cumulative and the store takes each customer-day in it as
+ * the whole day, so the later download carries every row of M1; the days it leaves as they were make no version.
  */
 async function buildFixture(): Promise<Fixture> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "pc-golden-invoices-"));
@@ -148,7 +148,6 @@ async function buildFixture(): Promise<Fixture> {
   assert.ok(lateRow && restated);
   return {
     dir,
-    header: csv.header,
     customers,
     files,
     rows: { month1, month2, late },
@@ -202,16 +201,18 @@ void describe("the generated usage files hold what the golden test needs", () =>
       ),
       "a negative correction",
     );
-    const pec = new Map<string, Set<string>>();
+    // PEC per subscription and day: a subscription with whole days at 15 % and whole days at 0 % lost admin access.
+    const pecDays = new Map<string, Map<string, Set<string>>>();
     for (const r of f.rows.month1) {
-      const subscription = field(r, "EntitlementId");
-      pec.set(
-        subscription,
-        (pec.get(subscription) ?? new Set()).add(field(r, "PartnerEarnedCreditPercentage")),
-      );
+      const days = pecDays.get(field(r, "EntitlementId")) ?? new Map<string, Set<string>>();
+      const day = field(r, "UsageDate");
+      days.set(day, (days.get(day) ?? new Set()).add(field(r, "PartnerEarnedCreditPercentage")));
+      pecDays.set(field(r, "EntitlementId"), days);
     }
+    const whole = (days: Map<string, Set<string>>, percent: string) =>
+      [...days.values()].some((p) => p.size === 1 && p.has(percent));
     assert.ok(
-      [...pec.values()].some((p) => p.has("15") && p.has("0")),
+      [...pecDays.values()].some((days) => whole(days, "15") && whole(days, "0")),
       "a subscription losing PEC mid-month",
     );
     assert.deepEqual([...new Set(f.customers.map((c) => c.billingCurrency))].sort(), ["GBP", "JPY", "USD"]);
