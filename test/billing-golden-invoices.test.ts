@@ -421,6 +421,23 @@ for (const backend of backends()) {
           assert.deepEqual(draft.lines, fin.lines, `${a.alias}: finalizing changed nothing`);
           month1.set(a.id, fin);
         }
+        // Each line's detail: the customers' shares add up to the line exactly, and every row names its rate.
+        for (const a of accounts) {
+          const inv = month1.get(a.id);
+          assert.ok(inv);
+          const detail = must(
+            await invoicing.lineDetail(op, inv.id, 1, { rows: false, page: { limit: 500 } }),
+          );
+          const shares = detail.customers ?? [];
+          assert.ok(shares.length > 0, `${a.alias}: customers' shares`);
+          const sum = shares.reduce((t, c) => plus(t, exact(c.amount)), exact("0"));
+          assert.ok(sameNumber(sum, exact(inv.lines?.[0]?.amount ?? "0")), `${a.alias}: shares add up`);
+          const rows = must(await invoicing.lineDetail(op, inv.id, 1, { rows: true, page: { limit: 5 } }));
+          for (const r of rows.rows?.items ?? []) {
+            assert.equal(r.exchangeRate.to, a.currency);
+            assert.equal(r.exchangeRate.source, "microsoft");
+          }
+        }
         // Without a plan (organization B) the line is the generator's own rounded list price, summed per account.
         const jp = accountIn(accounts, "JPY");
         const jpExpected = f.customers

@@ -187,6 +187,8 @@ void test(
             "Cost centers",
             "Workspaces",
             "Billing accounts",
+            "Invoices",
+            "Price plan",
             "Users",
             "Audit log",
           ]);

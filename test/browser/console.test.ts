@@ -156,6 +156,8 @@ void test(
           "Cost centers",
           "Workspaces",
           "Billing accounts",
+          "Invoices",
+          "Price plan",
           "Users",
           "Audit log",
         ]);

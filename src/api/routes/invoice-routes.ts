@@ -84,6 +84,17 @@ const LineDetailSchema = z.object({
       chargeType: z.string(),
       unit: z.string(),
       quantity: z.string(),
+      unitPrice: z.string().describe("Microsoft's list unit price, in the pricing currency"),
+      pricingCurrency: z.string(),
+      exchangeRate: z
+        .object({
+          from: z.string(),
+          to: z.string(),
+          rate: z.string(),
+          source: z.enum(["microsoft", "partner"]),
+          date: z.string(),
+        })
+        .describe("The rate the row was converted with to the invoice currency, its source and its date"),
       customerPrice: z.string(),
       listPrice: z.string().optional(),
       partnerCost: z.string().optional(),

@@ -77,6 +77,15 @@ export type LineRow = {
   chargeType: string;
   unit: string;
   quantity: DecimalText;
+  unitPrice: DecimalText;
+  pricingCurrency: string;
+  exchangeRate: {
+    from: string;
+    to: string;
+    rate: DecimalText;
+    source: "microsoft" | "partner";
+    date: string;
+  };
   customerPrice: DecimalText;
   listPrice?: DecimalText;
   partnerCost?: DecimalText;
@@ -85,6 +94,7 @@ export type LineRow = {
 export type LineDetail = {
   invoiceId: string;
   line: InvoiceLine;
+  customers: { customerId: string; exact: DecimalText; amount: DecimalText }[] | null;
   days: Page<LineDay> | null;
   rows: Page<LineRow> | null;
 };

@@ -1,3 +1,4 @@
+import type { AppliedRate } from "../rating/index.ts";
 import type { PartnerCloud } from "../../../integrations/partner-cloud/index.ts";
 import type { Clock } from "../../../platform/clock.ts";
 import type { Db } from "../../../platform/db/types.ts";
@@ -52,6 +53,7 @@ export type UsageRowView = Pick<
   | "unit"
   | "quantity"
   | "unitPrice"
+  | "pricingCurrency"
 >;
 
 export type RatedRow = {
@@ -60,6 +62,8 @@ export type RatedRow = {
   readonly partnerCost: Decimal;
   readonly customerPrice: Decimal;
   readonly serviceClass: "iaas" | "saas";
+  /** The rate the row was converted with, its source and its date. */
+  readonly exchangeRate: AppliedRate;
 };
 
 /** What invoicing asks of billing's rating (modules/billing/rating). */

@@ -15,7 +15,7 @@ import {
 } from "../engine/index.ts";
 import { invoices, invoiceUsage } from "../tables.ts";
 import { requireList, requireRead } from "./access.ts";
-import { BillingRatingFailure } from "../rating/index.ts";
+import { BillingRatingFailure, type AppliedRate } from "../rating/index.ts";
 import type { InvoicingDeps } from "./deps.ts";
 import { invoicingErrors, type InvoicingError } from "./errors.ts";
 import { invoiceById, linesOf, money, readMoney, type InvoiceRow, type LineRow } from "./store.ts";
@@ -61,6 +61,9 @@ export type LineDetailRow = {
   chargeType: string;
   unit: string;
   quantity: string;
+  unitPrice: string;
+  pricingCurrency: string;
+  exchangeRate: AppliedRate;
   customerPrice: string;
   listPrice?: string;
   partnerCost?: string;
@@ -290,6 +293,9 @@ export function createReads(deps: InvoicingDeps) {
         chargeType: r.row.chargeType,
         unit: r.row.unit,
         quantity: r.row.quantity,
+        unitPrice: r.row.unitPrice,
+        pricingCurrency: r.row.pricingCurrency,
+        exchangeRate: r.exchangeRate,
         customerPrice: formatDecimal(normalize(r.customerPrice)),
         ...(operator
           ? {

@@ -37,6 +37,8 @@ function DayRows({ invoice, line, day, operator }: LineDetailProps & { day: Line
               <th>Category</th>
               <th>Resource</th>
               <th className="num">Quantity</th>
+              <th className="num">Unit price</th>
+              <th className="num">Rate</th>
               <th className="num">Customer price ({invoice.currency})</th>
               {operator ? (
                 <>
@@ -62,6 +64,18 @@ function DayRows({ invoice, line, day, operator }: LineDetailProps & { day: Line
                 </td>
                 <td className="num nowrap">
                   <ExactAmount value={r.quantity} /> <span className="muted">{r.unit}</span>
+                </td>
+                <td className="num nowrap">
+                  <ExactAmount value={r.unitPrice} /> <span className="muted">{r.pricingCurrency}</span>
+                </td>
+                <td
+                  className="num nowrap"
+                  title={`${r.exchangeRate.from} → ${r.exchangeRate.to}, ${r.exchangeRate.source === "partner" ? "the partner's rate" : "Microsoft's rate"} of ${r.exchangeRate.date}`}
+                >
+                  {r.exchangeRate.rate}{" "}
+                  <span className="muted">
+                    {r.exchangeRate.source === "partner" ? "partner" : "Microsoft"}
+                  </span>
                 </td>
                 <td className="num nowrap">
                   <ExactAmount value={r.customerPrice} />
