@@ -1218,4 +1218,18 @@ export const matrix: Record<string, Row> = {
     request: async (w, h) => ({ method: "POST", url: `/api/v1/invoices/${await sharedInvoice(w, h)}/post` }),
     expect: rule("POST", ["operator"]),
   },
+  getEstimate: {
+    request: async (w, h) => ({
+      method: "GET",
+      url: `/api/v1/estimates?scope=billing_account&id=${(await sharedAccount(w, h)).id}`,
+    }),
+    expect: rule("GET", invoiceReaders),
+  },
+  getBillingEstimate: {
+    request: async (w, h) => {
+      await sharedAccount(w, h);
+      return { method: "GET", url: "/accounts/PCUK/azure/billingestimate" };
+    },
+    expect: rule("GET", invoiceReaders),
+  },
 };

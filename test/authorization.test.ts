@@ -66,7 +66,7 @@ for (const backend of backends()) {
         paths: Record<string, Record<string, { operationId?: string }>>;
       };
       const ops = Object.entries(doc.paths)
-        .filter(([p]) => p.startsWith("/api/v1/"))
+        .filter(([p]) => p.startsWith("/api/v1/") || p.startsWith("/accounts/"))
         .flatMap(([, methods]) =>
           Object.values(methods).map((m) => m.operationId ?? "(operation without operationId)"),
         );
