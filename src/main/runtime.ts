@@ -186,6 +186,7 @@ export function createModules(
     audit,
     clock,
     billingAccounts: { accountOf: (id) => billingAccounts.accounts.accountOf(id) },
+    billedProviders: () => providers.billedProviders(),
     managedSubscriptions: () => onboarding.managedSubscriptions(),
   });
   const billingPricing = createBillingPricing({
@@ -210,7 +211,16 @@ export function createModules(
   const estimates = createScopedEstimates({
     rating: billingRating,
     clock,
-    ...scopeDirectory({ db, managedSubscriptions: () => onboarding.managedSubscriptions() }),
+    ...scopeDirectory({
+      accountOf: (id) => billingAccounts.accounts.accountOf(id),
+      connectedAccounts: (filter) => billingAccounts.accounts.connectedAccounts(filter),
+      costCenterOrg: async (caller, id) => {
+        const found = await tenancy.costCenters.get(caller, id);
+        return found.ok ? found.value.orgId : null;
+      },
+      billedProviders: () => providers.billedProviders(),
+      managedSubscriptions: () => onboarding.managedSubscriptions(),
+    }),
   });
   return {
     audit,

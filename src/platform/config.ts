@@ -36,7 +36,8 @@ const Schema = z.object({
   DRIFT_CHECK_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
   USAGE_SOURCE: z
     .enum(["graph", "partner-center"], {
-      error: "must be graph (Microsoft Graph's billing export, the default) or partner-center (the v1 paged API)",
+      error:
+        "must be graph (Microsoft Graph's billing export, the default) or partner-center (the v1 paged API)",
     })
     .default("graph"),
   USAGE_PULL_MINUTES: z.coerce

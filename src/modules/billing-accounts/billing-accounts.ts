@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, gt, inArray, isNull, lt, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { PartnerCloudError, PartnerCloudSession } from "../../integrations/partner-cloud/index.ts";
 import { isUniqueViolation } from "../../platform/db/errors.ts";
 import { newId } from "../../platform/ids.ts";
@@ -405,6 +405,24 @@ export function createBillingAccountService(deps: BillingAccountsDeps, settings:
     async accountOf(id: string): Promise<BillingAccount | null> {
       const row = await connectedRow(id);
       return row ? view(row, (await settings.current()).supportedCountries) : null;
+    },
+
+    /** For billing: the connected accounts of an organization, or the one with an alias (any case), by id. */
+    async connectedAccounts(filter: { orgId: string } | { alias: string }): Promise<BillingAccount[]> {
+      const rows = await db
+        .select()
+        .from(billingAccounts)
+        .where(
+          and(
+            isNull(billingAccounts.disconnectedAt),
+            "orgId" in filter
+              ? eq(billingAccounts.orgId, filter.orgId)
+              : eq(sql`upper(${billingAccounts.alias})`, filter.alias.toUpperCase()),
+          ),
+        )
+        .orderBy(asc(billingAccounts.id));
+      const countries = (await settings.current()).supportedCountries;
+      return rows.map((r) => view(r, countries));
     },
 
     /**

@@ -12,7 +12,7 @@ export function createProviders(deps: ProvidersDeps) {
 export type Providers = ReturnType<typeof createProviders>;
 export type { ProvidersDeps, WorkspaceLookup } from "./deps.ts";
 export type { ProviderError } from "./errors.ts";
-export type { Provider, ProviderEvent, ProviderState, NewProvider } from "./providers.ts";
+export type { BilledProvider, Provider, ProviderEvent, ProviderState, NewProvider } from "./providers.ts";
 export { DELETION_NOTICE, MASKED_SECRET } from "./providers.ts";
 export type { ShutdownRequest } from "./shutdown-requests.ts";
 export type { CustomerAzure } from "./existing-account.ts";

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { isUniqueViolation } from "../../platform/db/errors.ts";
 import type { Executor } from "../../platform/db/types.ts";
 import { newId } from "../../platform/ids.ts";
@@ -831,7 +831,39 @@ export function createProviderService(deps: ProvidersDeps) {
       return rows.map((r) => `provider "${r.name}" (${r.id})`);
     },
 
+    /**
+     * For billing: the providers that bill a partner-cloud account (not removed), oldest first, with where their
+     * usage comes from: the Azure tenant and subscription.
+     */
+    async billedProviders(): Promise<BilledProvider[]> {
+      const rows = await db
+        .select({
+          id: providers.id,
+          orgId: providers.orgId,
+          costCenterId: providers.costCenterId,
+          billingAccountId: providers.billingAccountId,
+          tenantId: providers.azureTenantId,
+          subscriptionId: providers.azureSubscriptionId,
+        })
+        .from(providers)
+        .where(and(isNull(providers.removedAt), isNotNull(providers.billingAccountId)))
+        .orderBy(asc(providers.createdAt), asc(providers.id));
+      return rows.flatMap((r) =>
+        r.billingAccountId ? [{ ...r, billingAccountId: r.billingAccountId }] : [],
+      );
+    },
+
     /** For onboarding: the provider's side of its run (state, log, Azure ids), inside the run's transactions. */
     lifecycle,
   };
 }
+
+/** A provider that bills a partner-cloud account, and where its usage comes from. */
+export type BilledProvider = {
+  id: string;
+  orgId: string;
+  costCenterId: string;
+  billingAccountId: string;
+  tenantId: string | null;
+  subscriptionId: string | null;
+};

@@ -1,117 +1,75 @@
-import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
-import type { Db } from "../../../platform/db/types.ts";
-import { billingAccounts } from "../../billing-accounts/tables.ts";
-import { providers } from "../../providers/tables.ts";
-import { costCenters } from "../../tenancy/tables.ts";
+import type { Caller } from "../../tenancy/index.ts";
 import { currencyOfCountry } from "../rating/index.ts";
 import type { EstimateAccount, ProviderUsage, ScopedEstimatesDeps } from "./scoped-estimates.ts";
 
 type Directory = Omit<ScopedEstimatesDeps, "rating" | "clock">;
 
-const connected = isNull(billingAccounts.disconnectedAt);
-
-const accountColumns = {
-  id: billingAccounts.id,
-  orgId: billingAccounts.orgId,
-  costCenterId: billingAccounts.costCenterId,
-  alias: billingAccounts.alias,
-  country: billingAccounts.country,
-};
-
-const toAccount = (a: {
+type AccountFacts = {
   id: string;
   orgId: string;
   costCenterId: string | null;
   alias: string;
   country: string;
-}) =>
-  ({
-    id: a.id,
-    orgId: a.orgId,
-    costCenterId: a.costCenterId,
-    alias: a.alias,
-    currency: currencyOfCountry(a.country) ?? null,
-  }) satisfies EstimateAccount;
+};
+
+const toAccount = (a: AccountFacts): EstimateAccount => ({
+  id: a.id,
+  orgId: a.orgId,
+  costCenterId: a.costCenterId,
+  alias: a.alias,
+  currency: currencyOfCountry(a.country) ?? null,
+});
 
 /**
- * Where the scopes of estimates are read: connected billing accounts, cost centers, and the providers that bill to an
- * account with the Azure subscriptions their usage comes from (`managedSubscriptions` for a migrated tenant's).
+ * Where the scopes of estimates are read, through the other modules' faces: connected billing accounts, cost
+ * centers, and the providers that bill an account with the Azure subscriptions their usage comes from (those
+ * onboarding manages for a migrated tenant's, besides the provider's own).
  */
 export function scopeDirectory(deps: {
-  db: Db;
+  accountOf(id: string): Promise<AccountFacts | null>;
+  connectedAccounts(filter: { orgId: string } | { alias: string }): Promise<AccountFacts[]>;
+  costCenterOrg(caller: Caller, costCenterId: string): Promise<string | null>;
+  billedProviders(): Promise<
+    readonly {
+      id: string;
+      orgId: string;
+      costCenterId: string;
+      billingAccountId: string;
+      subscriptionId: string | null;
+    }[]
+  >;
   managedSubscriptions(): Promise<readonly { providerId: string; subscriptionId: string }[]>;
 }): Directory {
-  const { db } = deps;
+  async function providers(): Promise<ProviderUsage[]> {
+    const [billed, managed] = await Promise.all([deps.billedProviders(), deps.managedSubscriptions()]);
+    return billed.map((p) => ({
+      providerId: p.id,
+      orgId: p.orgId,
+      costCenterId: p.costCenterId,
+      billingAccountId: p.billingAccountId,
+      subscriptionIds: new Set(
+        [
+          p.subscriptionId,
+          ...managed.filter((m) => m.providerId === p.id).map((m) => m.subscriptionId),
+        ].flatMap((s) => (s ? [s.toLowerCase()] : [])),
+      ),
+    }));
+  }
   return {
     async account(which) {
-      const [a] = await db
-        .select(accountColumns)
-        .from(billingAccounts)
-        .where(
-          and(
-            connected,
-            "id" in which
-              ? eq(billingAccounts.id, which.id)
-              : eq(sql`upper(${billingAccounts.alias})`, which.alias.toUpperCase()),
-          ),
-        )
-        .limit(1);
+      if ("id" in which) {
+        const a = await deps.accountOf(which.id);
+        return a ? toAccount(a) : null;
+      }
+      const [a] = await deps.connectedAccounts({ alias: which.alias });
       return a ? toAccount(a) : null;
     },
-    async accountsOfOrg(orgId) {
-      const rows = await db
-        .select(accountColumns)
-        .from(billingAccounts)
-        .where(and(connected, eq(billingAccounts.orgId, orgId)))
-        .orderBy(asc(billingAccounts.id));
-      return rows.map(toAccount);
-    },
-    async costCenterOrg(costCenterId) {
-      const [c] = await db
-        .select({ orgId: costCenters.orgId })
-        .from(costCenters)
-        .where(eq(costCenters.id, costCenterId))
-        .limit(1);
-      return c?.orgId ?? null;
-    },
-    async providers(orgId) {
-      const rows = await db
-        .select({
-          providerId: providers.id,
-          orgId: providers.orgId,
-          costCenterId: providers.costCenterId,
-          billingAccountId: providers.billingAccountId,
-          subscriptionId: providers.azureSubscriptionId,
-        })
-        .from(providers)
-        .where(
-          and(
-            isNull(providers.removedAt),
-            isNotNull(providers.billingAccountId),
-            orgId ? eq(providers.orgId, orgId) : undefined,
-          ),
-        );
-      const managed = await deps.managedSubscriptions();
-      return rows.map((p): ProviderUsage => ({
-        providerId: p.providerId,
-        orgId: p.orgId,
-        costCenterId: p.costCenterId,
-        billingAccountId: p.billingAccountId ?? "",
-        subscriptionIds: new Set(
-          [
-            p.subscriptionId,
-            ...managed.filter((m) => m.providerId === p.providerId).map((m) => m.subscriptionId),
-          ].flatMap((s) => (s ? [s.toLowerCase()] : [])),
-        ),
-      }));
-    },
+    accountsOfOrg: async (orgId) => (await deps.connectedAccounts({ orgId })).map(toAccount),
+    costCenterOrg: (caller, costCenterId) => deps.costCenterOrg(caller, costCenterId),
+    providers: async (orgId) => (await providers()).filter((p) => orgId === undefined || p.orgId === orgId),
     async providerOrg(providerId) {
-      const [p] = await db
-        .select({ orgId: providers.orgId, costCenterId: providers.costCenterId })
-        .from(providers)
-        .where(and(eq(providers.id, providerId), isNull(providers.removedAt)))
-        .limit(1);
-      return p ?? null;
+      const p = (await providers()).find((u) => u.providerId === providerId);
+      return p ? { orgId: p.orgId, costCenterId: p.costCenterId } : null;
     },
   };
 }

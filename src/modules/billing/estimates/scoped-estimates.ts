@@ -39,7 +39,8 @@ export type ScopedEstimatesDeps = {
   /** A connected billing account by id, or by alias (case-insensitive). */
   account(idOrAlias: { id: string } | { alias: string }): Promise<EstimateAccount | null>;
   accountsOfOrg(orgId: string): Promise<EstimateAccount[]>;
-  costCenterOrg(costCenterId: string): Promise<string | null>;
+  /** The organization of a cost center the caller can see, or null. */
+  costCenterOrg(caller: Caller, costCenterId: string): Promise<string | null>;
   /** Every provider with a billing account, with its subscriptions (one for a new customer, each of a migrated tenant's). */
   providers(orgId?: string): Promise<ProviderUsage[]>;
   providerOrg(providerId: string): Promise<{ orgId: string; costCenterId: string } | null>;
@@ -146,11 +147,12 @@ export function createScopedEstimates(deps: ScopedEstimatesDeps) {
 
   /** The series of a scope, grouped by currency, or why the caller may not see it. */
   async function seriesOf(
-    p: Principal,
+    caller: Caller,
     scope: EstimateScope,
   ): Promise<
     Result<{ accounts: EstimateAccount[]; subscriptions: ReadonlySet<string> | null }, ScopedEstimatesError>
   > {
+    const p = caller.principal;
     switch (scope.kind) {
       case "billing_account": {
         const account = await deps.account({ id: scope.id });
@@ -166,7 +168,7 @@ export function createScopedEstimates(deps: ScopedEstimatesDeps) {
         return ok({ accounts: await deps.accountsOfOrg(scope.id), subscriptions: null });
       }
       case "cost_center": {
-        const orgId = await deps.costCenterOrg(scope.id);
+        const orgId = await deps.costCenterOrg(caller, scope.id);
         if (!orgId || !(p.isOperator || p.orgId === orgId)) return err(notFound(scope.kind, scope.id));
         if (!administersCostCenter(p, orgId, scope.id)) return err(forbidden("a cost center"));
         const providers = (await deps.providers(orgId)).filter((u) => u.costCenterId === scope.id);
@@ -204,7 +206,7 @@ export function createScopedEstimates(deps: ScopedEstimatesDeps) {
       const issue = checked.error.issues[0];
       return err(estimatesErrors.requestInvalid(issue?.path.join(".") ?? "request", issue?.message ?? ""));
     }
-    const found = await seriesOf(caller.principal, scope);
+    const found = await seriesOf(caller, scope);
     if (!found.ok) return found;
     const byCurrency = new Map<string, string[]>();
     for (const a of found.value.accounts) {

@@ -1,5 +1,3 @@
-import { and, asc, isNotNull, isNull } from "drizzle-orm";
-import { providers } from "../../providers/tables.ts";
 import { usageAssignments } from "../tables.ts";
 import { currencyOfCountry } from "./country-currencies.ts";
 import type { BillingRatingDeps } from "./deps.ts";
@@ -40,16 +38,7 @@ const key = (id: string) => id.trim().toLowerCase();
 export async function loadRouter(deps: BillingRatingDeps): Promise<Router> {
   const [assigned, billedProviders, managed] = await Promise.all([
     deps.db.select().from(usageAssignments),
-    deps.db
-      .select({
-        id: providers.id,
-        billingAccountId: providers.billingAccountId,
-        tenantId: providers.azureTenantId,
-        subscriptionId: providers.azureSubscriptionId,
-      })
-      .from(providers)
-      .where(and(isNull(providers.removedAt), isNotNull(providers.billingAccountId)))
-      .orderBy(asc(providers.createdAt), asc(providers.id)),
+    deps.billedProviders(),
     deps.managedSubscriptions(),
   ]);
   const byCustomer = new Map(assigned.map((a) => [key(a.customerId), a.billingAccountId]));
@@ -57,7 +46,6 @@ export async function loadRouter(deps: BillingRatingDeps): Promise<Router> {
   const bySubscription = new Map<string, string>();
   const byTenant = new Map<string, string>();
   for (const p of billedProviders) {
-    if (p.billingAccountId === null) continue;
     accountOfProvider.set(p.id, p.billingAccountId);
     if (p.subscriptionId && !bySubscription.has(key(p.subscriptionId)))
       bySubscription.set(key(p.subscriptionId), p.billingAccountId);
