@@ -5,7 +5,7 @@ import { add, formatDecimal, roundToMinorUnit, ZERO, type Decimal } from "../eng
 import type { BillingRating } from "../rating/index.ts";
 import { estimatesErrors, type EstimatesError } from "./errors.ts";
 import { createEstimates, EstimateRequest, type DailyTotal } from "./estimates-service.ts";
-import { isoDayOf } from "./month-days.ts";
+import { dayOfMonth, isoDayOf } from "./month-days.ts";
 
 /** What an estimate is asked for: a billing account, an organization, a cost center or a provider. */
 export type EstimateScope =
@@ -215,7 +215,8 @@ export function createScopedEstimates(deps: ScopedEstimatesDeps) {
       byCurrency.set(a.currency, [...(byCurrency.get(a.currency) ?? []), a.id]);
     }
     const asOf = request.asOf ?? deps.clock.now().toISOString().slice(0, 10);
-    const month = request.month ?? isoDayOf(asOf.slice(0, 7), Number(asOf.slice(8, 10)) - 1).slice(0, 7);
+    const month =
+      request.month ?? isoDayOf(asOf.slice(0, 7), dayOfMonth(asOf.slice(0, 7), asOf) - 1).slice(0, 7);
     const out: CurrencyEstimate[] = [];
     let latencyDays = request.latencyDays ?? 2;
     for (const [currency, accountIds] of [...byCurrency].sort(([a], [b]) => (a < b ? -1 : 1))) {
