@@ -2,6 +2,7 @@ import type { Caller, Principal } from "../../tenancy/index.ts";
 import { appError, err, ok, type AppError, type Result } from "../../../platform/result.ts";
 import type { Clock } from "../../../platform/clock.ts";
 import { add, formatDecimal, roundToMinorUnit, ZERO, type Decimal } from "../engine/index.ts";
+import { addMonths } from "../months.ts";
 import type { BillingRating } from "../rating/index.ts";
 import { estimatesErrors, type EstimatesError } from "./errors.ts";
 import { createEstimates, EstimateRequest, type DailyTotal } from "./estimates-service.ts";
@@ -103,12 +104,6 @@ const administersCostCenter = (p: Principal, orgId: string, costCenterId: string
   isOrgAdmin(p, orgId) ||
   (costCenterId !== null && p.orgId === orgId && p.costCenterAdminOf.has(costCenterId));
 
-const previousMonth = (month: string, back: number): string => {
-  const [y, m] = month.split("-").map((s) => Number.parseInt(s, 10)) as [number, number];
-  const index = y * 12 + (m - 1) - back;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
-};
-
 /**
  * Month-end estimates of the product's scopes, from the rated usage (the customer's price, in each billing account's
  * currency). A scope billed in two currencies gets two estimates: amounts of different currencies are never added.
@@ -140,7 +135,7 @@ export function createScopedEstimates(deps: ScopedEstimatesDeps) {
     clock: deps.clock,
     dailyTotals,
     async history(series, month) {
-      const earlier = [previousMonth(month, 2), previousMonth(month, 1)];
+      const earlier = [addMonths(month, -2), addMonths(month, -1)];
       return (await Promise.all(earlier.map((m) => dailyTotals(series, m)))).flat();
     },
   });

@@ -1,5 +1,6 @@
-/** Months are `YYYY-MM` (UTC), as the billing tables keep them. */
-export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+import { addMonths } from "../months.ts";
+
+export { MONTH, monthOf } from "../months.ts";
 
 const NAMES = [
   "January",
@@ -21,21 +22,13 @@ function parts(month: string): { year: number; month: number } {
   return { year: Number.parseInt(y, 10), month: Number.parseInt(m, 10) };
 }
 
-const format = (year: number, month: number) => `${year}-${String(month).padStart(2, "0")}`;
-
 /** "October 2026" for 2026-10: how invoice lines name a month. */
 export function monthName(month: string): string {
   const p = parts(month);
   return `${NAMES[p.month - 1] ?? ""} ${p.year}`;
 }
 
-export function previousMonth(month: string): string {
-  const p = parts(month);
-  return p.month === 1 ? format(p.year - 1, 12) : format(p.year, p.month - 1);
-}
-
-/** The month an instant falls in, in UTC. */
-export const monthOf = (at: Date): string => format(at.getUTCFullYear(), at.getUTCMonth() + 1);
+export const previousMonth = (month: string): string => addMonths(month, -1);
 
 /** The year and month the partner cloud's invoice API takes. */
 export const yearAndMonth = (month: string): { year: number; month: number } => parts(month);

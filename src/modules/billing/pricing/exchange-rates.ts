@@ -6,7 +6,7 @@ import { exchangeRates } from "../tables.ts";
 import { operatorOnly } from "./access.ts";
 import type { BillingPricingDeps } from "./deps.ts";
 import { pricingErrors } from "./errors.ts";
-import { isMonth } from "./months.ts";
+import { isMonth } from "../months.ts";
 
 /**
  * The partner's rate from one currency to another for a month: used for that month's usage instead of Microsoft's

@@ -7,7 +7,7 @@ import { pricePlans } from "../tables.ts";
 import { planAccess } from "./access.ts";
 import type { BillingPricingDeps } from "./deps.ts";
 import { pricingErrors } from "./errors.ts";
-import { addMonths, isMonth, monthOf } from "./months.ts";
+import { addMonths, isMonth, monthOf } from "../months.ts";
 import { previewPlan, type PlanPreview } from "./preview.ts";
 import type { BillingSettingsService } from "./settings.ts";
 

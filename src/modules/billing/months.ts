@@ -1,5 +1,5 @@
-/** Months are `YYYY-MM` (UTC), as billing stores them. */
-const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+/** Months are `YYYY-MM` (UTC), as billing stores them; the helpers every part of billing shares. */
+export const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 export const isMonth = (text: string): boolean => MONTH.test(text);
 
