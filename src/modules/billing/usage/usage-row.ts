@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { UsageLineItem } from "../../../integrations/partner-center/index.ts";
 import {
   currencyOf,
   formatDecimal,
@@ -155,31 +156,7 @@ export function rowFromUsageLine(line: UsageLine): StagedRow {
 }
 
 /** One row of a pull, as the Partner Center and Graph adapters give it (amounts as exact decimal strings). */
-export type PulledRow = {
-  readonly customerTenantId: string;
-  readonly customerName: string;
-  readonly azurePlanSubscriptionId: string;
-  readonly azureSubscriptionId: string;
-  readonly usageDate: string;
-  readonly meterId: string;
-  readonly meterName: string;
-  readonly meterCategory: string;
-  readonly resourceUri: string;
-  readonly resourceLocation: string;
-  readonly productId: string;
-  readonly skuId: string;
-  readonly availabilityId: string;
-  readonly chargeType: string;
-  readonly unit: string;
-  readonly quantity: string;
-  readonly unitPrice: string;
-  readonly effectiveUnitPrice: string;
-  readonly billingCurrency: string;
-  readonly pricingCurrency: string;
-  readonly pcToBCExchangeRate: string;
-  readonly pcToBCExchangeRateDate: string;
-  readonly partnerEarnedCreditRate: string;
-};
+export type PulledRow = Omit<UsageLineItem, "billingPreTaxTotal" | "pricingPreTaxTotal" | "invoiceNumber">;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const shown = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
