@@ -24,7 +24,10 @@ const Rule = z.object({
   probability: z.number().min(0).max(1).default(1),
   seed: z.number().int().default(1),
 });
-type Rule = z.infer<typeof Rule> & { used: number; rng: () => number };
+type Rule = z.infer<typeof Rule> & { used: number; rng: () => number; drawnMs: number[] };
+
+/** A latency rule keeps its last few draws, so a control-plane reader can see what a slow run waited. */
+const DRAWS_KEPT = 20;
 
 const Profile = z.object({
   profile: z.enum(["microsoft", "none"]),
@@ -52,9 +55,10 @@ function faultBody(req: FastifyRequest, status: number, retryAfter: number) {
 
 function delayOf(rule: Rule): number {
   const max = rule.latencyMaxMs ?? rule.latencyMs;
-  return max <= rule.latencyMs
-    ? rule.latencyMs
-    : rule.latencyMs + Math.floor(rule.rng() * (max - rule.latencyMs));
+  const ms =
+    max <= rule.latencyMs ? rule.latencyMs : rule.latencyMs + Math.floor(rule.rng() * (max - rule.latencyMs));
+  rule.drawnMs = [...rule.drawnMs, ms].slice(-DRAWS_KEPT);
+  return ms;
 }
 
 export function installFaults(app: FastifyInstance) {
@@ -100,7 +104,7 @@ export function installFaults(app: FastifyInstance) {
       return reply
         .code(400)
         .send({ error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
-    rules.push({ ...parsed.data, used: 0, rng: seededRandom(parsed.data.seed) });
+    rules.push({ ...parsed.data, used: 0, drawnMs: [], rng: seededRandom(parsed.data.seed) });
     return reply.code(201).send(parsed.data);
   });
   // A latency profile replaces every latency rule with Microsoft-like delays divided by `timeFactor`, for good.
@@ -122,7 +126,7 @@ export function installFaults(app: FastifyInstance) {
         times: 1_000_000,
         seed: seed + i,
       });
-      rules.push({ ...rule, used: 0, rng: seededRandom(rule.seed) });
+      rules.push({ ...rule, used: 0, drawnMs: [], rng: seededRandom(rule.seed) });
     });
     return reply.code(201).send({ profile, timeFactor, routes: ranges.length });
   });
