@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { DemoSeed, RunningEmulator } from "../src/emulator/index.ts";
 import { createAuditLog } from "../src/modules/audit/index.ts";
 import { createBillingUsage } from "../src/modules/billing/usage/index.ts";
@@ -135,6 +136,87 @@ for (const backend of backends()) {
         );
         const none = await usage.pullNewInvoices();
         assert.deepEqual(none.imports, [], "an invoice already pulled is not pulled again");
+      } finally {
+        await database.close();
+      }
+    });
+
+    void test("a worker pulls when a pull is due and not again within the interval, and recovers pulls a stopped worker left", async () => {
+      const database = await backend.open();
+      const count = async (where: string) =>
+        Number(
+          (await database.query(`SELECT count(*) AS n FROM usage_imports WHERE ${where}`)).rows[0]?.["n"],
+        );
+      const scheduled = "started_by = 'system' AND kind = 'unbilled'";
+      const runSchedule = async (until: () => Promise<boolean>) => {
+        const schedule = store(database, "graph").startPulls({ intervalMs: 3_600_000, checkMs: 25 });
+        try {
+          const deadline = Date.now() + 30_000;
+          while (!(await until()) && Date.now() < deadline) await sleep(50);
+          await sleep(250); // ten more checks
+        } finally {
+          await schedule.stop();
+        }
+      };
+      try {
+        await runSchedule(async () => (await count(`${scheduled} AND state = 'done'`)) >= 2);
+        assert.equal(
+          await count(scheduled),
+          2,
+          "the previous and the current period, once: the next pull is due in an hour",
+        );
+
+        // A worker stopped in the middle of two pulls: one still staging, one publishing a changed day.
+        const [latest] = (
+          await database.query(
+            `SELECT id FROM usage_imports WHERE ${scheduled} ORDER BY started_at DESC, id DESC LIMIT 1`,
+          )
+        ).rows;
+        const stalled = (id: string, state: string) =>
+          database.query(
+            `INSERT INTO usage_imports (id, source, kind, key, label, state, started_by, started_at, updated_at)
+             VALUES ($1, 'graph', 'unbilled', $1, 'Unbilled usage, current period (USD)', $2, 'system',
+                     now() - interval '2 hours', now() - interval '1 hour')`,
+            [id, state],
+          );
+        await stalled("uim_stalled_staging", "staging");
+        await stalled("uim_stalled_publishing", "publishing");
+        await database.query(
+          `INSERT INTO usage_import_rows
+           SELECT (jsonb_populate_record(r, jsonb_build_object('import_id', 'uim_stalled_publishing'))).*
+           FROM usage_import_rows r WHERE r.import_id = $1`,
+          [latest?.["id"]],
+        );
+        await database.query(
+          `UPDATE usage_import_rows SET quantity = '12345'
+           WHERE import_id = 'uim_stalled_publishing'
+             AND line = (SELECT min(line) FROM usage_import_rows WHERE import_id = 'uim_stalled_publishing')`,
+        );
+        await runSchedule(async () => (await count("state IN ('staging', 'publishing')")) === 0);
+
+        const recovered: Record<string, Record<string, unknown>> = Object.fromEntries(
+          (
+            await database.query(
+              "SELECT id, state, error, snapshots_created FROM usage_imports WHERE id LIKE 'uim_stalled_%'",
+            )
+          ).rows.map((r) => [String(r["id"]), r]),
+        );
+        assert.equal(recovered["uim_stalled_staging"]?.["state"], "failed");
+        assert.equal(
+          (recovered["uim_stalled_staging"]?.["error"] as { code: string } | null)?.code,
+          "usage_pull_interrupted",
+        );
+        assert.equal(recovered["uim_stalled_publishing"]?.["state"], "done");
+        assert.equal(
+          recovered["uim_stalled_publishing"]?.["snapshots_created"],
+          1,
+          "the changed day, no other",
+        );
+        assert.equal(
+          await count(scheduled),
+          4,
+          "recovering is not pulling again: the next pull is still an hour away",
+        );
       } finally {
         await database.close();
       }

@@ -103,10 +103,13 @@ export async function run(
     // Null when this worker is not connected to Microsoft: there is nothing it could re-read.
     const drift = modules.governance.drift?.startSchedule({ intervalMs: config.driftCheckMinutes * 60_000 });
     if (drift) stops.push(() => drift.stop());
-    // Microsoft's usage, pulled on a schedule by whichever worker takes the lock; none without a connection.
-    const usagePulls = microsoft.integrations
-      ? modules.billingUsage.startPulls({ intervalMs: config.usage.pullMinutes * 60_000 })
-      : null;
+    // Microsoft's usage, pulled on a schedule by whichever worker takes the lock; none without a connection, or
+    // when the operator turned scheduled pulls off.
+    const pullMinutes = config.usage.pullMinutes;
+    const usagePulls =
+      microsoft.integrations && pullMinutes !== null
+        ? modules.billingUsage.startPulls({ intervalMs: pullMinutes * 60_000 })
+        : null;
     if (usagePulls) stops.push(() => usagePulls.stop());
     // Invoices: each month closed per the billing timing, finalized invoices posted to the partner cloud.
     const monthClose = modules.invoicing.startMonthClose({ intervalMs: MONTH_CLOSE_INTERVAL_MS });

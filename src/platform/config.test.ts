@@ -32,6 +32,7 @@ void describe("configuration", () => {
     assert.equal(c.loginWindowMinutes, 15);
     assert.equal(c.mail.smtpUrl, undefined);
     assert.equal(c.dbPoolSize, 10);
+    assert.equal(c.usage.pullMinutes, 240);
   });
 
   void test("the default public URL follows PORT", () => {
@@ -53,6 +54,15 @@ void describe("configuration", () => {
     assert.equal(c.loginMaxFailures, 3);
   });
 
+  void test("USAGE_PULL_MINUTES is a number of minutes, or off for no scheduled pulls", () => {
+    assert.equal(parseConfig({ USAGE_PULL_MINUTES: "60" }).usage.pullMinutes, 60);
+    assert.equal(parseConfig({ USAGE_PULL_MINUTES: "off" }).usage.pullMinutes, null);
+    assert.match(
+      configError({ USAGE_PULL_MINUTES: "4" }).message,
+      /USAGE_PULL_MINUTES: must be off or at least 5/,
+    );
+  });
+
   const bad: [string, Record<string, string>][] = [
     ["PORT", { PORT: "eighty" }],
     ["PORT", { PORT: "70000" }],
@@ -64,6 +74,7 @@ void describe("configuration", () => {
     ["MAIL_SMTP_URL", { MAIL_SMTP_URL: "http://relay" }],
     ["LOG_LEVEL", { LOG_LEVEL: "verbose" }],
     ["SESSION_IDLE_MINUTES", { SESSION_IDLE_MINUTES: "0" }],
+    ["USAGE_PULL_MINUTES", { USAGE_PULL_MINUTES: "hourly" }],
     ["MICROSOFT_LOGIN_URL", { MICROSOFT_LOGIN_URL: "http://login.microsoftonline.com" }],
     ["PARTNER_CENTER_URL", { PARTNER_CENTER_URL: "api.partnercenter.microsoft.com" }],
     ["ARM_URL", { ARM_URL: "ftp://management.azure.com" }],

@@ -40,11 +40,17 @@ const Schema = z.object({
         "must be graph (Microsoft Graph's billing export, the default) or partner-center (the v1 paged API)",
     })
     .default("graph"),
-  USAGE_PULL_MINUTES: z.coerce
-    .number({ error: "must be a whole number of minutes from 5 to 10080" })
-    .int("must be a whole number of minutes from 5 to 10080")
-    .min(5, "must be at least 5 minutes")
-    .max(10080, "must be at most 10080 minutes (a week)")
+  // "off": no scheduled pulls (usage comes from files an operator imports, or from "pull now").
+  USAGE_PULL_MINUTES: z
+    .literal("off")
+    .transform(() => null)
+    .or(
+      z.coerce
+        .number({ error: "must be off or a whole number of minutes from 5 to 10080" })
+        .int("must be off or a whole number of minutes from 5 to 10080")
+        .min(5, "must be off or at least 5 minutes")
+        .max(10080, "must be off or at most 10080 minutes (a week)"),
+    )
     .default(240),
   MIGRATION_INVITATION_DAYS: z.coerce.number().int().min(1).max(365).default(90),
   MIGRATION_REMINDER_DAYS: z
@@ -165,7 +171,7 @@ export type Config = Readonly<{
   /** How often workers re-read each managed subscription's role and policy assignments. */
   driftCheckMinutes: number;
   /** Where workers pull Microsoft's daily rated usage from, and how often. */
-  usage: Readonly<{ source: "graph" | "partner-center"; pullMinutes: number }>;
+  usage: Readonly<{ source: "graph" | "partner-center"; pullMinutes: number | null }>;
   /** Migrating an existing tenant: how long an invitation stays open, when reminders go, what GDAP asks for. */
   migration: Readonly<{
     invitationDays: number;

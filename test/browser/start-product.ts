@@ -13,11 +13,16 @@ export type RunningProduct = {
 
 /**
  * Starts the real product (`pcloud start`) on a free port with a fresh data directory and the embedded PGlite
- * database, and fails unless `GET /readyz` answers 200.
+ * database, without scheduled usage pulls, and fails unless `GET /readyz` answers 200.
  */
 export async function startProduct(): Promise<RunningProduct> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "pc-browser-"));
-  const product = await startProcess(["start"], { DATA_DIR: dataDir, DATABASE_URL: "" });
+  // Scheduled usage pulls off: a pull in the middle of a test would add the emulator's usage to what it bills.
+  const product = await startProcess(["start"], {
+    DATA_DIR: dataDir,
+    DATABASE_URL: "",
+    USAGE_PULL_MINUTES: "off",
+  });
   const stop = async () => {
     await product.stop();
     await rm(dataDir, { recursive: true, force: true });

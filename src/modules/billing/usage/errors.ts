@@ -6,6 +6,7 @@ export type UsageError =
   | (AppError & { code: "usage_file_not_found" })
   | (AppError & { code: "usage_import_busy" })
   | (AppError & { code: "usage_pull_failed" })
+  | (AppError & { code: "usage_pull_interrupted" })
   | (AppError & { code: "microsoft_not_connected" })
   | (AppError & { code: "not_found" })
   | (AppError & { code: "forbidden" });
@@ -31,6 +32,13 @@ export const usageErrors = {
   pullFailed: (message: string, retryable: boolean, details: Record<string, unknown>) => ({
     ...appError("usage_pull_failed", `Microsoft's usage could not be read: ${message}`, details),
     retryable,
+  }),
+  pullInterrupted: () => ({
+    ...appError(
+      "usage_pull_interrupted",
+      "The pull stopped before it finished (its worker stopped). Nothing of it was published; the next pull reads the same usage again.",
+    ),
+    retryable: true,
   }),
   notConnected: () => ({
     ...appError(

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, ne, sql, type SQL } from "drizzle-orm";
 import { newId } from "../../../platform/ids.ts";
 import { pageOf, type Page, type PageOf } from "../../../platform/pagination.ts";
 import type { QuarantinedRow } from "../engine/index.ts";
@@ -97,6 +97,35 @@ export function createImportStore(deps: Pick<BillingUsageDeps, "db" | "clock">) 
         );
       if (!found) throw new Error(`usage import ${input.key} vanished right after it was recorded`);
       return found;
+    },
+
+    /**
+     * Pulls (not files: a file import resumes when the file is imported again) left in staging or publishing with no
+     * progress since `before`: a worker stopped in the middle of them.
+     */
+    async stalledPulls(before: Date): Promise<UsageImport[]> {
+      return db
+        .select()
+        .from(usageImports)
+        .where(
+          and(
+            ne(usageImports.source, "file"),
+            inArray(usageImports.state, ["staging", "publishing"]),
+            lt(usageImports.updatedAt, before),
+          ),
+        )
+        .orderBy(usageImports.id);
+    },
+
+    /** When the newest scheduled pull (started by the system, not by an operator) began; null if none ever did. */
+    async lastScheduledPull(): Promise<Date | null> {
+      const [last] = await db
+        .select({ startedAt: usageImports.startedAt })
+        .from(usageImports)
+        .where(and(ne(usageImports.source, "file"), eq(usageImports.startedBy, "system")))
+        .orderBy(desc(usageImports.startedAt))
+        .limit(1);
+      return last?.startedAt ?? null;
     },
 
     /** Newest first. */

@@ -109,8 +109,11 @@ export function createBillingUsage(deps: BillingUsageDeps) {
     pullUnbilled: (query: { period: Period }) => pulls.pullUnbilled(query),
     pullBilled: (microsoftInvoiceId: string) => pulls.pullBilled(microsoftInvoiceId),
     pullNewInvoices: () => pulls.pullNewInvoices(),
-    /** For a worker: unbilled current and previous periods and new invoices every `intervalMs`, one run at a time. */
-    startPulls: (opts: { intervalMs: number }) => pulls.startPulls(opts),
+    /**
+     * For a worker: unbilled current and previous periods and new invoices whenever the last scheduled pull began
+     * `intervalMs` ago, one run at a time; stalled pulls are recovered first.
+     */
+    startPulls: (opts: { intervalMs: number; checkMs?: number }) => pulls.startPulls(opts),
 
     currentSnapshots: (query: { month: string; customerIds?: readonly string[] }) =>
       reads.currentSnapshots(query),

@@ -15,6 +15,12 @@ export type Period = "current" | "previous";
 /** One scheduled run at a time across every worker of a PostgreSQL database. */
 const PULL_LOCK = 727_101;
 
+/** How often a worker looks whether a pull is due. */
+const CHECK_MS = 60_000;
+
+/** A pull with no progress for this long has lost its worker (a batch commits within seconds). */
+const STALLED_AFTER_MS = 15 * 60_000;
+
 /** What a scheduled run did: the imports it made and what failed. */
 export type PullRun = { imports: UsageImport[]; failures: UsageError[] };
 
@@ -194,16 +200,37 @@ export function createPulls(deps: BillingUsageDeps, store: ImportStore, batchRow
   }
 
   /**
-   * Runs `pullAll` unless another worker is running it: on PostgreSQL a transaction holds an advisory lock for the
-   * run (released if the worker dies); PGlite is one process, whose own schedule runs one at a time. Null: skipped.
+   * Pulls a stopped worker left behind: a staging one is failed (the next pull reads its usage again), a publishing
+   * one is published, since its rows are all staged.
    */
-  async function pullAllOnce(): Promise<PullRun | null> {
-    if (deps.dialect === "pglite") return pullAll();
+  async function recoverStalled(): Promise<void> {
+    const before = new Date(deps.clock.now().getTime() - STALLED_AFTER_MS);
+    for (const stalled of await store.stalledPulls(before)) {
+      if (stalled.state === "staging") await store.fail(stalled.id, usageErrors.pullInterrupted());
+      else await publishImport(deps, stalled);
+      deps.log?.warn({ importId: stalled.id, state: stalled.state }, "usage pull: recovered a stalled pull");
+    }
+  }
+
+  /** Recovers stalled pulls, then runs `pullAll` if the last scheduled pull began `intervalMs` ago or never did. */
+  async function pullIfDue(intervalMs: number): Promise<PullRun | null> {
+    await recoverStalled();
+    const last = await store.lastScheduledPull();
+    if (last && deps.clock.now().getTime() - last.getTime() < intervalMs) return null;
+    return pullAll();
+  }
+
+  /**
+   * `pullIfDue` unless another worker is running it: on PostgreSQL a transaction holds an advisory lock for the run
+   * (released if the worker dies); PGlite is one process, whose own schedule runs one at a time. Null: nothing ran.
+   */
+  async function pullIfDueOnce(intervalMs: number): Promise<PullRun | null> {
+    if (deps.dialect === "pglite") return pullIfDue(intervalMs);
     return db.transaction(async (tx) => {
       const [lock] = rowsOf<{ got: boolean }>(
         await tx.execute(sql`SELECT pg_try_advisory_xact_lock(${PULL_LOCK}) AS got`),
       );
-      return lock?.got ? pullAll() : null;
+      return lock?.got ? pullIfDue(intervalMs) : null;
     });
   }
 
@@ -211,25 +238,29 @@ export function createPulls(deps: BillingUsageDeps, store: ImportStore, batchRow
     pullUnbilled,
     pullBilled,
     pullNewInvoices,
-    pullAllOnce,
 
     /**
-     * Pulls every `intervalMs` in this process (a worker). A tick while a run is still going is skipped; a failed
-     * run is logged and the next tick tries again. `stop()` ends the timer and waits for a running pull.
+     * Pulls in this process (a worker) whenever the last scheduled pull, by any worker, began `intervalMs` ago: it
+     * looks every `checkMs` (a minute, or the interval if shorter), so a new or restarted worker pulls within a
+     * minute when a pull is due rather than a whole interval later. A check while a run is still going is skipped;
+     * a failed run is logged. `stop()` ends the timer and waits for a running pull.
      */
-    startPulls(opts: { intervalMs: number }): { stop(): Promise<void> } {
+    startPulls(opts: { intervalMs: number; checkMs?: number }): { stop(): Promise<void> } {
       let running: Promise<unknown> | null = null;
-      const timer = setInterval(() => {
-        if (running) return;
-        running = pullAllOnce()
-          .then((r) => {
-            for (const failure of r?.failures ?? []) deps.log?.warn({ failure }, "usage pull failed");
-          })
-          .catch((e: unknown) => deps.log?.error({ err: e }, "usage pull failed"))
-          .finally(() => {
-            running = null;
-          });
-      }, opts.intervalMs);
+      const timer = setInterval(
+        () => {
+          if (running) return;
+          running = pullIfDueOnce(opts.intervalMs)
+            .then((r) => {
+              for (const failure of r?.failures ?? []) deps.log?.warn({ failure }, "usage pull failed");
+            })
+            .catch((e: unknown) => deps.log?.error({ err: e }, "usage pull failed"))
+            .finally(() => {
+              running = null;
+            });
+        },
+        opts.checkMs ?? Math.min(opts.intervalMs, CHECK_MS),
+      );
       return {
         async stop() {
           clearInterval(timer);
