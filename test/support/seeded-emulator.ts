@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import {
@@ -9,18 +9,18 @@ import {
   type RunningEmulator,
 } from "../../src/emulator/index.ts";
 
-/** A fresh emulator on a free port in its own temporary folder, with the demo partner seeded. */
+/** A fresh emulator on a free port in its own temporary folder, with the demo partner seeded; `close` removes the folder. */
 export async function startSeededEmulator(
   name: string,
   options: Omit<Partial<EmulatorOptions>, "dataDir" | "port" | "host"> = {},
 ): Promise<{ emu: RunningEmulator; seed: DemoSeed }> {
-  const emu = await startEmulator({
-    ...options,
-    dataDir: await mkdtemp(path.join(os.tmpdir(), `pc-${name}-`)),
-    port: 0,
-    host: "127.0.0.1",
-  });
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), `pc-${name}-`));
+  const emu = await startEmulator({ ...options, dataDir, port: 0, host: "127.0.0.1" });
   const seed = emu.seedDemo();
   assert.ok(seed, "a new emulator seeds the demo partner");
-  return { emu, seed };
+  const close = async () => {
+    await emu.close();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  return { emu: { ...emu, close }, seed };
 }
