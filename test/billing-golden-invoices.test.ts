@@ -499,6 +499,39 @@ for (const backend of backends()) {
           assert.equal(draft.lines?.length, update ? 2 : 1);
           updates.set(a.alias, update?.amount ?? "none");
           const fin = must(await invoicing.finalize(op, draft.id));
+          if (update) {
+            // Each customer's share of the update is what its days changed by since month 1 was billed.
+            const detail = must(
+              await invoicing.lineDetail(op, fin.id, update.lineNo, { rows: false, page: { limit: 500 } }),
+            );
+            const changed = f.customers
+              .filter((c) => c.billingCurrency === a.currency)
+              .map((c) => {
+                const of = (rows: readonly UsageRecord[]) =>
+                  figuresOf(
+                    settled(rows).filter((r) => field(r, "CustomerId") === c.customerId),
+                    a.currency,
+                    a.plan,
+                  ).customerPrice;
+                return { customerId: c.customerId, change: minus(of(f.rows.late), of(f.rows.month1)) };
+              })
+              .filter((c) => c.change.units !== 0n);
+            const shares = detail.customers ?? [];
+            assert.deepEqual(
+              shares.filter((c) => exact(c.exact).units !== 0n).map((c) => c.customerId),
+              changed.map((c) => c.customerId).sort(),
+              `${a.alias}: the customers whose days changed`,
+            );
+            for (const c of changed) {
+              const share = shares.find((x) => x.customerId === c.customerId);
+              assert.ok(
+                share && sameNumber(exact(share.exact), c.change),
+                `${a.alias} ${c.customerId}: change`,
+              );
+            }
+            const sum = shares.reduce((t, c) => plus(t, exact(c.amount)), exact("0"));
+            assert.ok(sameNumber(sum, exact(update.amount)), `${a.alias}: update shares add up`);
+          }
           assert.deepEqual(fin.lines, draft.lines);
           assert.equal(fin.total, totalOf(fin, a.currency));
           month2.set(a.id, fin);

@@ -224,7 +224,7 @@ void test(
     );
 
     await step(
-      "the line's detail lists its customer-days, and a day's usage rows with meter and prices",
+      "the line's detail shows each customer's share, its customer-days, and a day's usage rows with meter and prices",
       async () => {
         await op.getByRole("button", { name: "Detail of line 1" }).click();
         const detail = op.getByTestId("line-detail");
@@ -232,6 +232,15 @@ void test(
         await days.first().waitFor();
         const dayCount = await days.count();
         assert.ok(dayCount >= 28 && dayCount <= 31, `a month of days: ${dayCount}`);
+        const share = detail.getByTestId("line-customer");
+        await share.first().waitFor();
+        assert.equal(await share.count(), 1, "the month's one customer");
+        await share.getByText(expected.customerId).waitFor();
+        assert.equal(
+          await share.getByTestId("customer-share").textContent(),
+          `${grouped(expected.listPriceInBillingCurrencyRounded)} GBP`,
+          "the customer's share is the whole line",
+        );
         const firstDay = `${usageMonth}-01`;
         await detail.getByRole("button", { name: `Usage rows of ${firstDay}` }).click();
         const rows = detail.getByTestId("usage-rows-table").locator("tbody tr");

@@ -91,10 +91,12 @@ export type LineRow = {
   partnerCost?: DecimalText;
 };
 
+export type CustomerShare = { customerId: string; exact: DecimalText; amount: DecimalText };
+
 export type LineDetail = {
   invoiceId: string;
   line: InvoiceLine;
-  customers: { customerId: string; exact: DecimalText; amount: DecimalText }[] | null;
+  customers: CustomerShare[] | null;
   days: Page<LineDay> | null;
   rows: Page<LineRow> | null;
 };
@@ -250,6 +252,11 @@ export function invoicesApi(http: HttpClient) {
       http
         .get<LineDetail>(`${invoice(id)}/lines/${lineNo}/detail`, { limit: 200, cursor })
         .then((d) => ({ line: d.line, page: d.days ?? noPage<LineDay>() })),
+    /** Each customer's share of a line; null where the line has none (a split's class, or mixed signs). */
+    customers: (id: string, lineNo: number) =>
+      http
+        .get<LineDetail>(`${invoice(id)}/lines/${lineNo}/detail`, { limit: 1 })
+        .then((d) => d.customers ?? null),
     /** The usage rows behind a line, rated again, a page at a time. */
     rows: (id: string, lineNo: number, cursor?: string) =>
       http

@@ -18,7 +18,17 @@ import { requireList, requireRead } from "./access.ts";
 import { BillingRatingFailure, type AppliedRate } from "../rating/index.ts";
 import type { InvoicingDeps } from "./deps.ts";
 import { invoicingErrors, type InvoicingError } from "./errors.ts";
-import { invoiceById, linesOf, money, readMoney, type InvoiceRow, type LineRow } from "./store.ts";
+import { sequenceOf } from "./lifecycle.ts";
+import {
+  billedRecords,
+  invoiceById,
+  latestPerDay,
+  linesOf,
+  money,
+  readMoney,
+  type InvoiceRow,
+  type LineRow,
+} from "./store.ts";
 
 export type InvoiceLineView = {
   lineNo: number;
@@ -76,9 +86,10 @@ export type LineDetail = {
   invoiceId: string;
   line: InvoiceLineView;
   /**
-   * Each customer's share of a usage or credit line billing the whole month (not a split or an update line), with
-   * the days: the line's amount allocated in proportion to the customers' exact amounts, so the shares add up to the
-   * line to the minor unit. Null where the line has no per-customer figures of its own.
+   * Each customer's share of a line billing the whole service (not one of a split's classes), with the days: its
+   * exact amount (on an update line, what its days changed by since they were billed), and the line's amount
+   * allocated in proportion to those, so the shares add up to the line to the minor unit. Null where the customers'
+   * amounts differ in sign, so there are no proportions.
    */
   customers: CustomerShare[] | null;
   days: PageOf<LineDetailDay> | null;
@@ -221,14 +232,34 @@ export function createReads(deps: InvoicingDeps) {
   }
 
   async function customerShares(inv: InvoiceRow, line: LineRow, inPeriod: SQL | undefined) {
-    if (line.kind === "update_previous" || line.serviceClass !== "all") return null;
+    if (line.serviceClass !== "all") return null;
+    const source =
+      inv.kind === "credit_note" && inv.creditsInvoiceId
+        ? await invoiceById(deps.db, inv.creditsInvoiceId)
+        : inv;
+    if (!source) return null;
     const usage = await deps.db
-      .select({ customerId: invoiceUsage.customerId, customerPrice: invoiceUsage.customerPrice })
+      .select({
+        customerId: invoiceUsage.customerId,
+        usageDate: invoiceUsage.usageDate,
+        customerPrice: invoiceUsage.customerPrice,
+      })
       .from(invoiceUsage)
       .where(inPeriod);
+    // What the account's documents finalized before the source had billed for each day: nothing for the source's
+    // own month; for an earlier month, the amount its update line changed.
+    const sequence = source.number ? sequenceOf(source.number) : Number.POSITIVE_INFINITY;
+    const before = latestPerDay(
+      (await billedRecords(deps.db, source.billingAccountId, [line.servicePeriod])).filter(
+        (r) => r.sequence < sequence,
+      ),
+    );
     const byCustomer = new Map<string, Decimal>();
-    for (const u of usage)
-      byCustomer.set(u.customerId, add(byCustomer.get(u.customerId) ?? ZERO, readMoney(u.customerPrice)));
+    for (const u of usage) {
+      const billed = before.get(`${u.customerId}|${u.usageDate}`);
+      const change = subtract(readMoney(u.customerPrice), billed ? readMoney(billed.customerPrice) : ZERO);
+      byCustomer.set(u.customerId, add(byCustomer.get(u.customerId) ?? ZERO, change));
+    }
     const customers = [...byCustomer].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const amount = readMoney(line.amount);
     // Proportions need amounts of one sign: when one customer's month nets against another's, there are no shares.

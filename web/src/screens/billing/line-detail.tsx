@@ -7,6 +7,7 @@ import { LoadError } from "../../ui/load-error.tsx";
 import { useLoad } from "../../ui/use-load.ts";
 import { formatMoney, groupDigits } from "./billing-format.ts";
 import { ExactAmount } from "./exact-amount.tsx";
+import { LineCustomers } from "./line-customers.tsx";
 import { rowsOfDay } from "./line-rows.ts";
 
 type LineDetailProps = { invoice: Invoice; line: InvoiceLine; operator: boolean };
@@ -99,7 +100,10 @@ function DayRows({ invoice, line, day, operator }: LineDetailProps & { day: Line
   );
 }
 
-/** What makes up an invoice line: its customer-days with their amounts, then the usage rows of a chosen day. */
+/**
+ * What makes up an invoice line: each customer's share, its customer-days with their amounts, then the usage rows
+ * of a chosen day.
+ */
 export function LineDetail({ invoice, line, operator }: LineDetailProps) {
   const api = invoicesApi(useApi().http);
   const days = usePagedList(
@@ -120,12 +124,14 @@ export function LineDetail({ invoice, line, operator }: LineDetailProps) {
         {line.rowCount} usage rows. The line is the exact sum of its days ({groupDigits(line.exact)}), rounded
         once to the currency&apos;s minor unit. Choose a day to see its usage rows.
       </p>
+      <LineCustomers invoice={invoice} line={line} />
       {days.error ? <LoadError error={days.error} onRetry={() => void days.reload()} /> : null}
       {!days.loading && !days.error && days.items.length === 0 ? (
         <EmptyState title="No customer-days">
           <p>This line carries no usage of its own, e.g. a correction of an earlier month.</p>
         </EmptyState>
       ) : null}
+      {days.items.length > 0 ? <h3 className="billing-line-part">By day</h3> : null}
       {days.items.length > 0 ? (
         <table className="table table-dense" data-testid="line-days-table">
           <thead>
