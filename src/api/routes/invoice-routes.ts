@@ -59,7 +59,7 @@ const LineDetailSchema = z.object({
     .array(z.object({ customerId: z.string(), exact: z.string(), amount: z.string() }))
     .nullable()
     .describe(
-      "Each customer's share of a usage or credit line of the whole month: the line allocated in proportion to the customers' exact amounts (largest remainder), adding up to the line exactly",
+      "Each customer's share of a line of the whole service (not one class of a split): its exact amount (on an update line, what its days changed by since they were billed; negated on a credit line) and the line allocated in proportion to those (largest remainder), adding up to the line exactly. Null when the customers' amounts differ in sign",
     ),
   days: pageOfSchema(
     z.object({
