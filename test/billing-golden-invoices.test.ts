@@ -437,6 +437,28 @@ for (const backend of backends()) {
             assert.equal(r.exchangeRate.to, a.currency);
             assert.equal(r.exchangeRate.source, "microsoft");
           }
+          // One customer-day's rows, asked for by name: all of that day, none of another, adding up to the day.
+          const days = detail.days?.items ?? [];
+          const day = days[Math.floor(days.length / 2)];
+          assert.ok(day, `${a.alias}: a customer-day`);
+          const filter = { customerId: day.customerId, usageDate: day.usageDate };
+          const ofDay = must(
+            await invoicing.lineDetail(op, inv.id, 1, { rows: true, page: { limit: 500 }, filter }),
+          );
+          const dayRows = ofDay.rows?.items ?? [];
+          assert.ok(dayRows.length > 0 && ofDay.rows?.nextCursor === null, `${a.alias}: the day's rows`);
+          assert.ok(dayRows.every((r) => r.customerId === day.customerId && r.usageDate === day.usageDate));
+          assert.ok(
+            sameNumber(
+              dayRows.reduce((t, r) => plus(t, exact(r.customerPrice)), exact("0")),
+              exact(day.customerPrice),
+            ),
+            `${a.alias}: the day's rows add up to the day`,
+          );
+          const onlyDay = must(
+            await invoicing.lineDetail(op, inv.id, 1, { rows: false, page: { limit: 500 }, filter }),
+          );
+          assert.deepEqual(onlyDay.days?.items, [day]);
         }
         // Without a plan (organization B) the line is the generator's own rounded list price, summed per account.
         const jp = accountIn(accounts, "JPY");

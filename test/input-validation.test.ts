@@ -211,6 +211,11 @@ const badQueries: Record<string, { query: string; field: string }[]> = {
     { query: "limit=0", field: "limit" },
     { query: "cursor=%25%25", field: "cursor" },
   ],
+  getInvoiceLineDetail: [
+    { query: "usageDate=2026-11-31x", field: "usageDate" },
+    { query: "usageDate=03.11.2026", field: "usageDate" },
+    { query: "rows=yes", field: "rows" },
+  ],
   getEstimate: [
     { query: "scope=bogus&id=ba_x", field: "scope" },
     { query: "scope=provider&id=ba_x", field: "id" },

@@ -165,7 +165,8 @@ export function invoiceRoutes(app: App, deps: ApiDeps): void {
       schema: {
         operationId: "getInvoiceLineDetail",
         tags: ["invoices"],
-        summary: "The customer-days behind an invoice line, or with rows=true their usage rows, paged",
+        summary:
+          "The customer-days behind an invoice line, or with rows=true their usage rows, paged; of one customer or day if asked",
         params: invoiceParams.extend({
           lineNo: z.coerce
             .number({ error: "lineNo must be a line number from 1" })
@@ -178,18 +179,33 @@ export function invoiceRoutes(app: App, deps: ApiDeps): void {
             .enum(["true", "false"], { error: "rows must be true or false" })
             .optional()
             .describe("true: the usage rows instead of the customer-days"),
+          customerId: z
+            .string()
+            .min(1, "customerId must be a customer tenant id, e.g. 0f4a7c2e-5b1d-4e8a-9c3f-2d6b8e1a4c7f")
+            .max(100, "customerId must be a customer tenant id of at most 100 characters")
+            .optional()
+            .describe("only this customer's days or rows"),
+          usageDate: z
+            .string()
+            .regex(
+              /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/,
+              "usageDate must be a day written YYYY-MM-DD, e.g. 2026-11-03",
+            )
+            .optional()
+            .describe("only this day's customer-days or rows: with customerId, one customer-day's rows"),
         }),
         response: { 200: LineDetailSchema, ...errorResponses },
       },
     },
     async (req, reply) => {
-      const { rows, ...page } = req.query;
+      const { rows, customerId, usageDate, ...page } = req.query;
       return respond(
         req,
         reply,
         await invoicing.lineDetail(callerOf(req), req.params.invoiceId, req.params.lineNo, {
           rows: rows === "true",
           page: toPage(page),
+          filter: { ...(customerId ? { customerId } : {}), ...(usageDate ? { usageDate } : {}) },
         }),
       );
     },

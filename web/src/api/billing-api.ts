@@ -257,11 +257,19 @@ export function invoicesApi(http: HttpClient) {
       http
         .get<LineDetail>(`${invoice(id)}/lines/${lineNo}/detail`, { limit: 1 })
         .then((d) => d.customers ?? null),
-    /** The usage rows behind a line, rated again, a page at a time. */
-    rows: (id: string, lineNo: number, cursor?: string) =>
-      http
-        .get<LineDetail>(`${invoice(id)}/lines/${lineNo}/detail`, { rows: "true", limit: 200, cursor })
-        .then((d) => d.rows ?? noPage<LineRow>()),
+    /** The usage rows of one customer-day of a line, rated again. */
+    dayRows: (id: string, lineNo: number, day: { customerId: string; usageDate: string }) =>
+      allPages((cursor) =>
+        http
+          .get<LineDetail>(`${invoice(id)}/lines/${lineNo}/detail`, {
+            rows: "true",
+            customerId: day.customerId,
+            usageDate: day.usageDate,
+            limit: 200,
+            cursor,
+          })
+          .then((d) => d.rows ?? noPage<LineRow>()),
+      ),
     /** Builds (or rebuilds) the account's draft of a month from the usage as rated now. */
     draft: (billingAccountId: string, period: string) =>
       http.post<Invoice>(`/billing-accounts/${enc(billingAccountId)}/invoices/${enc(period)}/draft`),

@@ -17,6 +17,8 @@ export type {
   InvoiceView,
   LineDetail,
   LineDetailDay,
+  LineDetailFilter,
+  LineDetailQuery,
   LineDetailRow,
 } from "./reads.ts";
 export {

@@ -10,7 +10,13 @@ import { invoicingErrors } from "./errors.ts";
 import { createMonthClose } from "./month-close.ts";
 import { monthOf } from "./periods.ts";
 import { createPosting } from "./posting.ts";
-import { createReads, invoiceView, type InvoiceFilter, type InvoiceView } from "./reads.ts";
+import {
+  createReads,
+  invoiceView,
+  type InvoiceFilter,
+  type InvoiceView,
+  type LineDetailQuery,
+} from "./reads.ts";
 import { invoiceById, linesOf, type InvoiceRow } from "./store.ts";
 
 const SYSTEM: AuditActor = { userId: null, email: null, kind: "system", requestId: null };
@@ -98,7 +104,7 @@ export function createInvoicing(deps: InvoicingDeps) {
     list: (caller: Caller, orgId: string, filter: InvoiceFilter, page: Page) =>
       reads.list(caller.principal, orgId, filter, page),
     get: (caller: Caller, invoiceId: string) => reads.get(caller.principal, invoiceId),
-    lineDetail: (caller: Caller, invoiceId: string, lineNo: number, opts: { rows: boolean; page: Page }) =>
+    lineDetail: (caller: Caller, invoiceId: string, lineNo: number, opts: LineDetailQuery) =>
       reads.lineDetail(caller.principal, invoiceId, lineNo, opts),
 
     /** Runs the month close once now (tests, the command line); workers use startMonthClose. */

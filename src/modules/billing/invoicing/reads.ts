@@ -96,6 +96,12 @@ export type LineDetail = {
   rows: PageOf<LineDetailRow> | null;
 };
 
+/** Narrows a line's detail to one customer, one day, or one customer-day. */
+export type LineDetailFilter = { customerId?: string; usageDate?: string };
+
+/** How a line's detail is read: customer-days or usage rows, a page, and which of them. */
+export type LineDetailQuery = { rows: boolean; page: Page; filter?: LineDetailFilter };
+
 export type InvoiceFilter = {
   billingAccountId?: string;
   period?: string;
@@ -166,14 +172,15 @@ export function createReads(deps: InvoicingDeps) {
   }
 
   /**
-   * The customer-days behind a line (paged), or with `rows` their usage rows rated again (paged). A credit note's
-   * line shows the usage of the line it takes back.
+   * The customer-days behind a line (paged), or with `rows` their usage rows rated again (paged), of one customer
+   * or day if `filter` says so: only those days' rows are rated. A credit note's line shows the usage of the line it
+   * takes back.
    */
   async function lineDetail(
     p: Principal,
     invoiceId: string,
     lineNo: number,
-    opts: { rows: boolean; page: Page },
+    opts: LineDetailQuery,
   ): Promise<Result<LineDetail, AppError>> {
     const inv = await readable(p, invoiceId);
     if (!inv.ok) return inv;
@@ -187,6 +194,11 @@ export function createReads(deps: InvoicingDeps) {
       gt(invoiceUsage.usageDate, `${line.servicePeriod}-00`),
       lt(invoiceUsage.usageDate, `${line.servicePeriod}-32`),
     );
+    const chosen = and(
+      inPeriod,
+      opts.filter?.customerId ? eq(invoiceUsage.customerId, opts.filter.customerId) : undefined,
+      opts.filter?.usageDate ? eq(invoiceUsage.usageDate, opts.filter.usageDate) : undefined,
+    );
     if (!opts.rows) {
       const [afterDate = "", afterCustomer = ""] = (opts.page.after ?? "").split("|");
       const rows = await deps.db
@@ -195,13 +207,13 @@ export function createReads(deps: InvoicingDeps) {
         .where(
           opts.page.after
             ? and(
-                inPeriod,
+                chosen,
                 or(
                   gt(invoiceUsage.usageDate, afterDate),
                   and(eq(invoiceUsage.usageDate, afterDate), gt(invoiceUsage.customerId, afterCustomer)),
                 ),
               )
-            : inPeriod,
+            : chosen,
         )
         .orderBy(asc(invoiceUsage.usageDate), asc(invoiceUsage.customerId))
         .limit(opts.page.limit + 1);
@@ -224,7 +236,7 @@ export function createReads(deps: InvoicingDeps) {
       });
     }
     try {
-      return ok(await ratedRows(inv.value, line, source, opts.page, operator));
+      return ok(await ratedRows(inv.value, line, chosen, opts.page, operator));
     } catch (e) {
       if (e instanceof BillingRatingFailure) return err(e.error);
       throw e;
@@ -283,20 +295,11 @@ export function createReads(deps: InvoicingDeps) {
   async function ratedRows(
     inv: InvoiceRow,
     line: LineRow,
-    source: string,
+    chosen: SQL | undefined,
     page: Page,
     operator: boolean,
   ): Promise<LineDetail> {
-    const days = await deps.db
-      .select()
-      .from(invoiceUsage)
-      .where(
-        and(
-          eq(invoiceUsage.invoiceId, source),
-          gt(invoiceUsage.usageDate, `${line.servicePeriod}-00`),
-          lt(invoiceUsage.usageDate, `${line.servicePeriod}-32`),
-        ),
-      );
+    const days = await deps.db.select().from(invoiceUsage).where(chosen);
     const skip = page.after ? Number.parseInt(page.after, 10) : 0;
     const items: LineDetailRow[] = [];
     let seen = 0;

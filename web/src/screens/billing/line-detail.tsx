@@ -8,7 +8,6 @@ import { useLoad } from "../../ui/use-load.ts";
 import { formatMoney, groupDigits } from "./billing-format.ts";
 import { ExactAmount } from "./exact-amount.tsx";
 import { LineCustomers } from "./line-customers.tsx";
-import { rowsOfDay } from "./line-rows.ts";
 
 type LineDetailProps = { invoice: Invoice; line: InvoiceLine; operator: boolean };
 
@@ -17,7 +16,7 @@ const dayKey = (d: LineDay) => `${d.customerId}/${d.usageDate}`;
 function DayRows({ invoice, line, day, operator }: LineDetailProps & { day: LineDay }) {
   const api = invoicesApi(useApi().http);
   const rows = useLoad(
-    () => rowsOfDay((cursor) => api.rows(invoice.id, line.lineNo, cursor), day),
+    () => api.dayRows(invoice.id, line.lineNo, day),
     `${invoice.id}/${line.lineNo}/${dayKey(day)}`,
   );
   return (
