@@ -97,8 +97,9 @@ const largest = (rows: readonly UsageRecord[]): UsageRecord => {
 
 /**
  * One generated range (M1, M2) cut by usage month into two files, and a later download of M1: the same file with
- * a latent row and a restatement appended. A download is cumulative and the store takes each customer-day in it as
- * the whole day, so the later download carries every row of M1; the days it leaves as they were make no version.
+ * a latent row and a restatement appended. Each file is its month's billing period, and a download replaces what a
+ * customer-day holds of its period, so the later download carries every row of M1; the days it leaves as they were
+ * make no version.
  */
 async function buildFixture(): Promise<Fixture> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "pc-golden-invoices-"));

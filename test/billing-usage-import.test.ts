@@ -6,12 +6,14 @@ import {
   add,
   equals,
   multiply,
+  negate,
   parseDecimal,
   ZERO,
   type Decimal,
 } from "../src/modules/billing/engine/index.ts";
 import type { BillingUsage } from "../src/modules/billing/usage/index.ts";
 import type { Database } from "../src/platform/db/open-database.ts";
+import { generateUsageFile } from "../src/emulator/usage-generator/index.ts";
 import { backends } from "./support/databases.ts";
 import { generatedMonth, storedState, usageStore, type ExpectedCustomer } from "./support/usage-store.ts";
 
@@ -35,12 +37,20 @@ async function settledTotals(usage: BillingUsage) {
   return totals;
 }
 
-/** A data line of the file (no quotes in it, so it can be edited as text), and its fields. */
-function plainLine(file: string, customerId: string): { header: string[]; fields: string[] } {
+/** A data line of the file (no quotes in it, so it can be edited as text) of a customer and month, and its fields. */
+function plainLine(
+  file: string,
+  customerId: string,
+  month = "2025-03",
+): { header: string[]; fields: string[] } {
   const lines = readFileSync(file, "utf8").split("\r\n");
   const header = (lines[0] ?? "").split(",");
   const at = header.indexOf("CustomerId");
-  const line = lines.find((l, i) => i > 0 && !l.includes('"') && l.split(",")[at] === customerId);
+  const on = header.indexOf("UsageDate");
+  const line = lines.find((l, i) => {
+    const fields = l.split(",");
+    return i > 0 && !l.includes('"') && fields[at] === customerId && (fields[on] ?? "").startsWith(month);
+  });
   assert.ok(line, "a line without quoted fields");
   return { header, fields: line.split(",") };
 }
@@ -160,6 +170,102 @@ for (const backend of backends()) {
         assert.equal(ignored.value.snapshotsUnchanged, current.length);
         assert.deepEqual(await usage.currentSnapshots({ month: "2025-03" }), current);
         assert.ok((await usage.monthStates("2025-03")).every((m) => m.state === "final"));
+      });
+    });
+
+    void test("latent usage in the next month's download joins its days instead of replacing them, and a later download of the earlier month keeps it", async () => {
+      await withStore(async (usage, database) => {
+        // Two consecutive monthly downloads as Microsoft splits them: April's carries March's latent rows.
+        const downloads = await Promise.all(
+          ["2025-03", "2025-04"].map(async (m) => {
+            const file = path.join(month.dir, `download-${m}.csv`);
+            const summary = await generateUsageFile(
+              {
+                seed: 31,
+                months: [m],
+                size: { customers: 3 },
+                shares: { late: 0.05, restated: 0, duplicates: 0.01, corrections: 0, pecChanges: 0.2 },
+                currencies: ["USD", "EUR"],
+              },
+              file,
+            );
+            const expected = (
+              JSON.parse(readFileSync(summary.expectedFile, "utf8")) as {
+                customers: (ExpectedCustomer & { byUsageMonth: Record<string, ExpectedCustomer> })[];
+              }
+            ).customers;
+            return { file, expected };
+          }),
+        );
+        const [march, april] = downloads;
+        assert.ok(march && april);
+        const marchTruth = (ofFiles: (typeof downloads)[number][]) => {
+          const truth = new Map<string, { rows: number; listPrice: Decimal }>();
+          for (const d of ofFiles)
+            for (const c of d.expected) {
+              const part = c.byUsageMonth["2025-03"];
+              if (!part) continue;
+              const t = truth.get(c.customerId) ?? { rows: 0, listPrice: ZERO };
+              truth.set(c.customerId, {
+                rows: t.rows + part.rows,
+                listPrice: add(t.listPrice, amount(part.listPrice)),
+              });
+            }
+          return truth;
+        };
+        const assertMarch = async (
+          truth: Map<string, { rows: number; listPrice: Decimal }>,
+          what: string,
+        ) => {
+          const stored = await settledTotals(usage);
+          assert.deepEqual([...stored.keys()].sort(), [...truth.keys()].sort(), what);
+          for (const [customerId, t] of truth) {
+            const got = stored.get(customerId);
+            assert.equal(got?.rows, t.rows, `${what}: ${customerId} rows`);
+            assert.ok(got && equals(got.listPrice, t.listPrice), `${what}: ${customerId} list price`);
+          }
+        };
+        const imported = async (file: string) => {
+          const r = await usage.importUsageFile(file, { kind: "unbilled", startedBy: "test" });
+          assert.ok(r.ok, JSON.stringify(r));
+          return r.value;
+        };
+
+        assert.equal((await imported(march.file)).billingPeriod, "2025-03");
+        await assertMarch(marchTruth([march]), "March's own download");
+        const aprilImport = await imported(april.file);
+        assert.equal(aprilImport.billingPeriod, "2025-04", "the latest usage month of the download");
+        const latentDays = Number(
+          (
+            await database.query(
+              "SELECT count(*)::int AS n FROM usage_snapshots WHERE import_id = $1 AND month = '2025-03'",
+              [aprilImport.id],
+            )
+          ).rows[0]?.["n"],
+        );
+        assert.ok(latentDays > 0, "April's download brought latent rows of March days");
+        await assertMarch(marchTruth([march, april]), "March with April's latent rows");
+
+        // A later download of March restating one row: March's own rows change, April's latent rows stay.
+        const customer = march.expected[0]?.customerId ?? "";
+        const { header, fields } = plainLine(march.file, customer);
+        const original = amount(fields[header.indexOf("UnitPrice")] ?? "");
+        const quantity = amount(fields[header.indexOf("Quantity")] ?? "");
+        fields[header.indexOf("Quantity")] = "0";
+        const later = path.join(month.dir, "download-2025-03-later.csv");
+        copyFileSync(march.file, later);
+        appendFileSync(later, `${fields.join(",")}\r\n`);
+        const restated = await imported(later);
+        assert.equal(restated.billingPeriod, "2025-03");
+        assert.equal(restated.snapshotsCreated, 1, "only the restated day changes");
+        const truth = marchTruth([march, april]);
+        const t = truth.get(customer);
+        assert.ok(t);
+        truth.set(customer, {
+          rows: t.rows,
+          listPrice: add(t.listPrice, multiply(original, negate(quantity))),
+        });
+        await assertMarch(truth, "March restated, its latent rows kept");
       });
     });
 

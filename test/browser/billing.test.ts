@@ -172,6 +172,16 @@ void test(
       await row.getByRole("link").click();
       assert.equal(await op.getByTestId("rows-staged").textContent(), String(expected.rows));
       assert.equal(await op.getByTestId("rows-quarantined").textContent(), "0");
+      const [y = "", m = ""] = usageMonth.split("-");
+      assert.equal(
+        await op.getByTestId("billing-period").textContent(),
+        new Date(Date.UTC(Number(y), Number(m) - 1, 1)).toLocaleString("en-US", {
+          month: "long",
+          year: "numeric",
+          timeZone: "UTC",
+        }),
+        "a file's billing period is its latest usage month",
+      );
       await op.getByText("No row of this import was set aside.").waitFor();
     });
 

@@ -42,6 +42,8 @@ export async function putSnapshot(
     .from(usageSnapshots)
     .where(and(eq(usageSnapshots.customerId, day.customerId), eq(usageSnapshots.usageDate, day.usageDate)));
   const importId = `uim_test${++serial}`;
+  const hash = createHash("sha256").update(JSON.stringify(rows)).digest("hex");
+  const billed = day.billed ?? false;
   const [snapshot] = await db
     .insert(usageSnapshots)
     .values({
@@ -50,9 +52,10 @@ export async function putSnapshot(
       month: day.usageDate.slice(0, 7),
       version: (last?.version ?? 0) + 1,
       importId,
-      billed: day.billed ?? false,
+      billed,
       rowCount: rows.length,
-      contentHash: createHash("sha256").update(JSON.stringify(rows)).digest("hex"),
+      contentHash: hash,
+      periods: { [day.usageDate.slice(0, 7)]: { hash, billed, rows: rows.length } },
       createdAt: AT,
     })
     .returning({ id: usageSnapshots.id });
@@ -61,6 +64,7 @@ export async function putSnapshot(
     await db.insert(usageRows).values(
       rows.map((r, i) => ({
         snapshotId: snapshot.id,
+        billingPeriod: day.usageDate.slice(0, 7),
         naturalKey: `${importId}-${i}`,
         customerId: day.customerId,
         customerName: r.customerName ?? `Customer ${day.customerId.slice(0, 4)}`,

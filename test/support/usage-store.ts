@@ -60,10 +60,10 @@ export async function storedState(database: Database, importId: string) {
       "SELECT customer_id, usage_date, version, billed, row_count, content_hash FROM usage_snapshots WHERE import_id = $1 ORDER BY customer_id, usage_date",
     ),
     rows: await q(
-      "SELECT s.customer_id, s.usage_date, r.natural_key, r.quantity FROM usage_rows r JOIN usage_snapshots s ON s.id = r.snapshot_id WHERE s.import_id = $1 ORDER BY 1, 2, 3",
+      "SELECT s.customer_id, s.usage_date, r.billing_period, r.natural_key, r.quantity FROM usage_rows r JOIN usage_snapshots s ON s.id = r.snapshot_id WHERE s.import_id = $1 ORDER BY 1, 2, 3, 4",
     ),
     counts: await q(
-      "SELECT state, committed_line, committed_offset, rows_staged, rows_quarantined, snapshots_created, snapshots_unchanged FROM usage_imports WHERE id = $1",
+      "SELECT state, billing_period, committed_line, committed_offset, rows_staged, rows_quarantined, snapshots_created, snapshots_unchanged FROM usage_imports WHERE id = $1",
     ),
   };
 }

@@ -29,6 +29,12 @@ const ImportSchema = z.object({
   kind: z.enum(["unbilled", "billed"]),
   label: z.string(),
   microsoftInvoiceId: z.string().nullable(),
+  billingPeriod: z
+    .string()
+    .nullable()
+    .describe(
+      "The billing period (YYYY-MM) the download's rows came in: its rows replace that period's rows of each day, other periods' rows (latent usage) stay. Null until publishing starts",
+    ),
   state: z.enum(["staging", "publishing", "done", "failed"]),
   rowsStaged: z.number(),
   rowsQuarantined: z.number(),
@@ -55,6 +61,7 @@ const shown = (i: ImportLike) => ({
   kind: i.kind,
   label: i.label,
   microsoftInvoiceId: i.microsoftInvoiceId,
+  billingPeriod: i.billingPeriod,
   state: i.state,
   rowsStaged: i.rowsStaged,
   rowsQuarantined: i.rowsQuarantined,

@@ -38,6 +38,12 @@ export const usageImports = pgTable(
     label: text("label").notNull(),
     /** Microsoft's invoice the billed rows are on. */
     microsoftInvoiceId: text("microsoft_invoice_id"),
+    /**
+     * The billing period (YYYY-MM) whose usage this download holds: at least the month an unbilled pull asked for,
+     * and at least the latest usage month among its rows (latent rows of earlier days come with a later period's
+     * download). Set when publishing starts.
+     */
+    billingPeriod: text("billing_period"),
     /** staging · publishing · done · failed */
     state: text("state", { enum: ["staging", "publishing", "done", "failed"] }).notNull(),
     committedLine: bigint("committed_line", { mode: "number" }).notNull().default(0),
@@ -120,11 +126,17 @@ export const usageQuarantine = pgTable(
   (t) => [primaryKey({ columns: [t.importId, t.line] })],
 );
 
+/** What a snapshot holds of one billing period's download: its rows' hash, whether they are billed, how many. */
+export type SnapshotPeriod = { hash: string; billed: boolean; rows: number };
+
 /**
- * One version of one customer's usage on one day. An import that brings a (customer, day) whose rows differ from the
- * current version adds version n+1 (`content_hash` tells); the same rows again add nothing. The current version is
- * the highest. Once a billed version exists, unbilled readings of that day are ignored: Microsoft's invoice is
- * final. Old versions are kept: an invoice records which versions it billed.
+ * One version of one customer's usage on one day. A day's rows can come in the downloads of several billing periods
+ * (Microsoft bills latent usage of an earlier day in a later period), so a version is the union over periods of
+ * each period's latest download (`periods`). An import of period P that brings a (customer, day) whose rows of P
+ * differ adds version n+1 with them replacing the rows of P and the other periods' rows kept; the same rows again
+ * add nothing. The current version is the highest. Once a period's rows of a day are billed, unbilled readings of
+ * that period are ignored: Microsoft's invoice is final. `billed`: every period's rows are. Old versions are kept:
+ * an invoice records which versions it billed.
  */
 export const usageSnapshots = pgTable(
   "usage_snapshots",
@@ -139,6 +151,7 @@ export const usageSnapshots = pgTable(
     billed: boolean("billed").notNull(),
     rowCount: integer("row_count").notNull(),
     contentHash: text("content_hash").notNull(),
+    periods: jsonb("periods").$type<Record<string, SnapshotPeriod>>().notNull().default({}),
     createdAt: ts("created_at").notNull(),
   },
   (t) => [
@@ -148,15 +161,19 @@ export const usageSnapshots = pgTable(
   ],
 );
 
-/** The rows of a snapshot, deduplicated on the natural key (the last row read wins). */
+/**
+ * The rows of a snapshot, each with the billing period whose download brought it, deduplicated on the natural key
+ * within a period (the last row read wins).
+ */
 export const usageRows = pgTable(
   "usage_rows",
   {
     snapshotId: bigint("snapshot_id", { mode: "number" }).notNull(),
+    billingPeriod: text("billing_period").notNull(),
     naturalKey: text("natural_key").notNull(),
     ...usageRowColumns,
   },
-  (t) => [primaryKey({ columns: [t.snapshotId, t.naturalKey] })],
+  (t) => [primaryKey({ columns: [t.snapshotId, t.billingPeriod, t.naturalKey] })],
 );
 
 /**

@@ -187,6 +187,8 @@ export type UsageImport = {
   kind: UsageKind;
   label: string;
   microsoftInvoiceId: string | null;
+  /** The billing period (YYYY-MM) the rows came in; null until publishing starts. */
+  billingPeriod: string | null;
   state: "staging" | "publishing" | "done" | "failed";
   rowsStaged: number;
   rowsQuarantined: number;

@@ -73,14 +73,14 @@ const CHUNK = 500;
 const PAGE = 5000;
 
 /**
- * The rows of some snapshots, a page at a time in (snapshot, natural key) order, so a month of millions of rows
+ * The rows of some snapshots, a page at a time in (snapshot, billing period, natural key) order, so a month of millions of rows
  * never sits in memory at once.
  */
 export async function* rowsOf(db: Db, snapshotIds: readonly number[]): AsyncGenerator<UsageRowRecord> {
   const ids = [...new Set(snapshotIds)].sort((a, b) => a - b);
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
-    let after: { snapshotId: number; naturalKey: string } | null = null;
+    let after: { snapshotId: number; billingPeriod: string; naturalKey: string } | null = null;
     for (;;) {
       const page: UsageRowRecord[] = await db
         .select()
@@ -89,16 +89,16 @@ export async function* rowsOf(db: Db, snapshotIds: readonly number[]): AsyncGene
           and(
             inArray(usageRows.snapshotId, chunk),
             after
-              ? sql`(${usageRows.snapshotId}, ${usageRows.naturalKey}) > (${after.snapshotId}, ${after.naturalKey})`
+              ? sql`(${usageRows.snapshotId}, ${usageRows.billingPeriod}, ${usageRows.naturalKey}) > (${after.snapshotId}, ${after.billingPeriod}, ${after.naturalKey})`
               : undefined,
           ),
         )
-        .orderBy(asc(usageRows.snapshotId), asc(usageRows.naturalKey))
+        .orderBy(asc(usageRows.snapshotId), asc(usageRows.billingPeriod), asc(usageRows.naturalKey))
         .limit(PAGE);
       yield* page;
       const last = page.at(-1);
       if (!last || page.length < PAGE) break;
-      after = { snapshotId: last.snapshotId, naturalKey: last.naturalKey };
+      after = { snapshotId: last.snapshotId, billingPeriod: last.billingPeriod, naturalKey: last.naturalKey };
     }
   }
 }

@@ -17,6 +17,8 @@ export type NewImport = {
   label: string;
   microsoftInvoiceId: string | null;
   startedBy: string;
+  /** The billing period asked for (an unbilled pull's); publishing settles it from the rows otherwise. */
+  billingPeriod?: string;
 };
 
 /** Where a batch ends: the line it ends on and the byte (or pull row) the next batch starts at. */

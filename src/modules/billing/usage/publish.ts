@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
-import { usageImports, usageSnapshots } from "../tables.ts";
+import { usageImports, usageSnapshots, type SnapshotPeriod } from "../tables.ts";
 import type { BillingUsageDeps } from "./deps.ts";
 import { ROW_COLUMN_LIST, rowArrays, rowsOf, type UsageImport } from "./import-store.ts";
 import { contentHashOf, type UsageRow } from "./usage-row.ts";
@@ -36,11 +37,41 @@ export type PublishHooks = {
   onGroup?: (group: { customerId: string; usageDate: string }) => void | Promise<void>;
 };
 
+/** A snapshot's hash: its periods' hashes and billed flags, in period order. */
+function snapshotHashOf(periods: Readonly<Record<string, SnapshotPeriod>>): string {
+  const hash = createHash("sha256");
+  for (const period of Object.keys(periods).sort()) {
+    const p = periods[period];
+    if (p) hash.update(`${period}\u0000${p.hash}\u0000${p.billed ? "billed" : "unbilled"}\n`);
+  }
+  return hash.digest("hex");
+}
+
+/**
+ * The billing period an import's rows came in: the month an unbilled pull asked for, or later if its rows reach a
+ * later month (Microsoft's clock ahead of ours); for a file or an invoice, the latest usage month among its rows,
+ * since on-time usage is billed in its own month and only latent usage of earlier days comes later. Recorded on the
+ * import, so a resumed publish uses the same period.
+ */
+async function periodOf(deps: Pick<BillingUsageDeps, "db">, imported: UsageImport): Promise<string> {
+  const [latest] = rowsOf<{ month: string | null }>(
+    await deps.db.execute(
+      sql`SELECT max(substr(usage_date, 1, 7)) AS month FROM usage_import_rows WHERE import_id = ${imported.id}`,
+    ),
+  );
+  const candidates = [imported.billingPeriod, latest?.month].filter((m): m is string => !!m).sort();
+  const period = candidates.at(-1) ?? "";
+  if (period !== imported.billingPeriod)
+    await deps.db.update(usageImports).set({ billingPeriod: period }).where(eq(usageImports.id, imported.id));
+  return period;
+}
+
 /**
  * Publishes a staged import: per customer and day, its rows settled by natural key (the last line wins), and a new
- * version of that day when they differ from the current one. Each day is its own transaction and is published at
- * most once per import (usage_snapshots_import_key), so publishing resumes after a crash; the counts and the months
- * are written once, with the state `done`.
+ * version of that day when they differ from what the day holds of the import's billing period; the day's rows of
+ * other periods (latent usage billed later, or the on-time usage a later period's latent rows join) are kept. Each
+ * day is its own transaction and is published at most once per import (usage_snapshots_import_key), so publishing
+ * resumes after a crash; the counts and the months are written once, with the state `done`.
  */
 export async function publishImport(
   deps: Pick<BillingUsageDeps, "db" | "clock">,
@@ -49,6 +80,7 @@ export async function publishImport(
 ): Promise<void> {
   const { db } = deps;
   const billed = imported.kind === "billed";
+  const period = await periodOf(deps, imported);
   const groups = rowsOf<{ customer_id: string; usage_date: string }>(
     await db.execute(sql`
       SELECT r.customer_id, r.usage_date FROM usage_import_rows r
@@ -78,19 +110,22 @@ export async function publishImport(
       );
       const [current] = await tx
         .select({
+          id: usageSnapshots.id,
           version: usageSnapshots.version,
-          billed: usageSnapshots.billed,
-          contentHash: usageSnapshots.contentHash,
           importId: usageSnapshots.importId,
+          periods: usageSnapshots.periods,
         })
         .from(usageSnapshots)
         .where(and(eq(usageSnapshots.customerId, customerId), eq(usageSnapshots.usageDate, usageDate)))
         .orderBy(desc(usageSnapshots.version))
         .limit(1);
       if (current?.importId === imported.id) return;
-      // Microsoft's invoice is final: an unbilled reading of a billed day changes nothing.
-      if (current?.billed && !billed) return;
-      if (current && current.contentHash === contentHash && current.billed === billed) return;
+      const mine = current?.periods[period];
+      // Microsoft's invoice is final: an unbilled reading of a billed period of the day changes nothing.
+      if (mine?.billed && !billed) return;
+      if (mine && mine.hash === contentHash && mine.billed === billed) return;
+      const periods = { ...current?.periods, [period]: { hash: contentHash, billed, rows: rows.length } };
+      const all = Object.values(periods);
       const [snapshot] = await tx
         .insert(usageSnapshots)
         .values({
@@ -99,16 +134,22 @@ export async function publishImport(
           month: usageDate.slice(0, 7),
           version: (current?.version ?? 0) + 1,
           importId: imported.id,
-          billed,
-          rowCount: rows.length,
-          contentHash,
+          billed: all.every((p) => p.billed),
+          rowCount: all.reduce((n, p) => n + p.rows, 0),
+          contentHash: snapshotHashOf(periods),
+          periods,
           createdAt: deps.clock.now(),
         })
         .returning({ id: usageSnapshots.id });
       if (!snapshot) throw new Error("a snapshot insert returned no id");
       await tx.execute(sql`
-        INSERT INTO usage_rows (snapshot_id, natural_key, ${ROW_COLUMN_LIST})
-        SELECT ${snapshot.id}, * FROM unnest(${rowArrays(rows)})`);
+        INSERT INTO usage_rows (snapshot_id, billing_period, natural_key, ${ROW_COLUMN_LIST})
+        SELECT ${snapshot.id}, ${period}, * FROM unnest(${rowArrays(rows)})`);
+      if (current && all.length > 1)
+        await tx.execute(sql`
+          INSERT INTO usage_rows (snapshot_id, billing_period, natural_key, ${ROW_COLUMN_LIST})
+          SELECT ${snapshot.id}, billing_period, natural_key, ${ROW_COLUMN_LIST} FROM usage_rows
+          WHERE snapshot_id = ${current.id} AND billing_period <> ${period}`);
     });
     await hooks.onGroup?.({ customerId, usageDate });
   }

@@ -3,6 +3,7 @@ import { GraphFailure } from "../../../integrations/graph/index.ts";
 import { PartnerCenterFailure, type UsageLineItem } from "../../../integrations/partner-center/index.ts";
 import { err, ok, type Result } from "../../../platform/result.ts";
 import type { QuarantinedRow } from "../engine/index.ts";
+import { addMonths, monthOf } from "../months.ts";
 import { usageImports } from "../tables.ts";
 import type { BillingUsageDeps } from "./deps.ts";
 import { usageErrors, type UsageError } from "./errors.ts";
@@ -94,7 +95,8 @@ export function createPulls(deps: BillingUsageDeps, store: ImportStore, batchRow
   ): Promise<Result<UsageImport, UsageError>> {
     const microsoft = deps.microsoft;
     if (!microsoft) return err(usageErrors.notConnected());
-    const startedAt = deps.clock.now().toISOString();
+    const now = deps.clock.now();
+    const startedAt = now.toISOString();
     const codes = await currencies();
     const imported = await store.findOrCreate({
       source,
@@ -103,6 +105,8 @@ export function createPulls(deps: BillingUsageDeps, store: ImportStore, batchRow
       label: `Unbilled usage, ${query.period} period (${codes.join(", ")})`,
       microsoftInvoiceId: null,
       startedBy,
+      // Azure plan's billing period is the calendar month.
+      billingPeriod: addMonths(monthOf(now), query.period === "current" ? 0 : -1),
     });
     return run(imported, async function* () {
       for (const currency of codes)

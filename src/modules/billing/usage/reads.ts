@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, or } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { usageMonths, usageRows, usageSnapshots } from "../tables.ts";
 import type { BillingUsageDeps } from "./deps.ts";
 import type { UsageRow } from "./usage-row.ts";
@@ -12,8 +12,11 @@ export type CurrentSnapshot = {
   billed: boolean;
 };
 
-/** A published row: the snapshot it belongs to, its natural key and its columns (decimal strings as stored). */
-export type SnapshotRow = UsageRow & { snapshotId: number; naturalKey: string };
+/**
+ * A published row: the snapshot it belongs to, the billing period whose download brought it, its natural key and its
+ * columns (decimal strings as stored).
+ */
+export type SnapshotRow = UsageRow & { snapshotId: number; billingPeriod: string; naturalKey: string };
 
 export type MonthState = {
   customerId: string;
@@ -52,12 +55,12 @@ export function createUsageReads(deps: Pick<BillingUsageDeps, "db">) {
         .orderBy(t.customerId, t.usageDate, desc(t.version));
     },
 
-    /** The rows of these snapshots, read a few thousand at a time, in snapshot and natural key order. */
+    /** The rows of these snapshots, read a few thousand at a time, in snapshot, billing period and natural key order. */
     async *snapshotRows(snapshotIds: readonly number[]): AsyncGenerator<SnapshotRow> {
       const ids = [...new Set(snapshotIds)].sort((a, b) => a - b);
       for (let i = 0; i < ids.length; i += 500) {
         const some = ids.slice(i, i + 500);
-        let after: { snapshotId: number; naturalKey: string } | null = null;
+        let after: { snapshotId: number; billingPeriod: string; naturalKey: string } | null = null;
         for (;;) {
           const r = usageRows;
           const page: SnapshotRow[] = await db
@@ -67,19 +70,20 @@ export function createUsageReads(deps: Pick<BillingUsageDeps, "db">) {
               and(
                 inArray(r.snapshotId, some),
                 after
-                  ? or(
-                      gt(r.snapshotId, after.snapshotId),
-                      and(eq(r.snapshotId, after.snapshotId), gt(r.naturalKey, after.naturalKey)),
-                    )
+                  ? sql`(${r.snapshotId}, ${r.billingPeriod}, ${r.naturalKey}) > (${after.snapshotId}, ${after.billingPeriod}, ${after.naturalKey})`
                   : undefined,
               ),
             )
-            .orderBy(asc(r.snapshotId), asc(r.naturalKey))
+            .orderBy(asc(r.snapshotId), asc(r.billingPeriod), asc(r.naturalKey))
             .limit(ROWS_PER_READ);
           yield* page;
           const last = page.at(-1);
           if (!last || page.length < ROWS_PER_READ) break;
-          after = { snapshotId: last.snapshotId, naturalKey: last.naturalKey };
+          after = {
+            snapshotId: last.snapshotId,
+            billingPeriod: last.billingPeriod,
+            naturalKey: last.naturalKey,
+          };
         }
       }
     },

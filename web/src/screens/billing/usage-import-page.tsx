@@ -6,6 +6,7 @@ import { formatDateTime } from "../../ui/format-time.ts";
 import { LoadError } from "../../ui/load-error.tsx";
 import { PageHeader } from "../../ui/page-header.tsx";
 import { useLoad } from "../../ui/use-load.ts";
+import { monthLabel } from "./billing-format.ts";
 import { ImportStateBadge, kindLabel, sourceLabel } from "./usage-labels.tsx";
 
 /** One usage import: what it read and published, and the rows it set aside with their line and reason. */
@@ -40,6 +41,12 @@ export function UsageImportPage({ importId }: { importId: string }) {
           <dd>{formatDateTime(i.startedAt)}</dd>
           <dt>Finished</dt>
           <dd>{i.finishedAt ? formatDateTime(i.finishedAt) : "Not yet"}</dd>
+          {i.billingPeriod ? (
+            <>
+              <dt>Billing period</dt>
+              <dd data-testid="billing-period">{monthLabel(i.billingPeriod)}</dd>
+            </>
+          ) : null}
           {i.microsoftInvoiceId ? (
             <>
               <dt>Microsoft invoice</dt>
