@@ -321,6 +321,28 @@ for (const backend of backends()) {
       });
     }
 
+    void test("a usage upload with a malformed billing period gets 400 naming billingPeriod, and imports nothing", async () => {
+      const listedBefore = (await h.request(operator, "GET", "/api/v1/billing/usage-imports")).json() as {
+        items: unknown[];
+      };
+      const res = await h.request(
+        operator,
+        "POST",
+        "/api/v1/billing/usage-imports?billingPeriod=2026-13",
+        "CustomerId\r\n",
+        { "content-type": "text/csv" },
+      );
+      assert.equal(res.status, 400, res.body);
+      const body = res.json() as ErrorBody;
+      assert.equal(body.error.code, "validation_failed");
+      assert.ok((body.error.fields ?? []).some((f) => f.path === "billingPeriod"));
+      assert.match(body.error.message, /billingPeriod must be a month written YYYY-MM, e\.g\. 2026-11/);
+      const listedAfter = (await h.request(operator, "GET", "/api/v1/billing/usage-imports")).json() as {
+        items: unknown[];
+      };
+      assert.equal(listedAfter.items.length, listedBefore.items.length);
+    });
+
     void test("changing a workspace's cost center is refused with a message saying it is immutable", async () => {
       const res = await h.request(admin, "PATCH", `/api/v1/workspaces/${w.ws1.id}`, {
         costCenterId: w.cc2.id,

@@ -86,6 +86,13 @@ const uploadQuery = strict({
     .regex(/^[A-Za-z0-9-]{1,64}$/, "microsoftInvoiceId must be Microsoft's invoice number, e.g. G012345678")
     .optional()
     .describe("Microsoft's invoice the billed rows are on"),
+  billingPeriod: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "billingPeriod must be a month written YYYY-MM, e.g. 2026-11")
+    .optional()
+    .describe(
+      "The billing period the file was downloaded for (default: the latest usage month in it); give it for a download holding only latent rows of an earlier month",
+    ),
 });
 
 /** Counts the bytes going through and stops the upload past the limit. */
@@ -168,6 +175,7 @@ export async function usageRoutes(app: App, deps: ApiDeps): Promise<void> {
             kind: req.query.kind ?? "unbilled",
             label: `Upload of ${deps.clock.now().toISOString()}`,
             ...(req.query.microsoftInvoiceId ? { microsoftInvoiceId: req.query.microsoftInvoiceId } : {}),
+            ...(req.query.billingPeriod ? { billingPeriod: req.query.billingPeriod } : {}),
           });
           return respond(req, reply, imported.ok ? { ok: true, value: shown(imported.value) } : imported);
         } finally {

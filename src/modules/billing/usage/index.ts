@@ -23,6 +23,11 @@ export { usageImportCommand, USAGE_IMPORT_HELP } from "./usage-import-command.ts
 export type ImportFileOptions = {
   kind: "unbilled" | "billed";
   microsoftInvoiceId?: string;
+  /**
+   * The billing period the file was downloaded for (YYYY-MM); publishing takes the latest usage month in it if that
+   * is later. Without it, that month. Read when the file is first imported.
+   */
+  billingPeriod?: string;
   /** Who started it: a user id, or "cli" / "system". */
   startedBy: string;
   /** The name shown for the import (default: the file's name). */
@@ -64,6 +69,7 @@ export function createBillingUsage(deps: BillingUsageDeps) {
       label: options.label ?? path.basename(file),
       microsoftInvoiceId: options.microsoftInvoiceId ?? null,
       startedBy: options.startedBy,
+      ...(options.billingPeriod ? { billingPeriod: options.billingPeriod } : {}),
     });
     if (imported.state === "failed" && imported.error)
       return err({ ...imported.error, retryable: false } as UsageError);
