@@ -10,7 +10,7 @@ import { createBillingUsage } from "../src/modules/billing/usage/index.ts";
 import { systemClock } from "../src/platform/clock.ts";
 import type { Database } from "../src/platform/db/open-database.ts";
 import { backends } from "./support/databases.ts";
-import { emulatorClient } from "./support/emulator-client.ts";
+import { emulatorClient, meteredCustomer } from "./support/emulator-client.ts";
 import { startSeededEmulator } from "./support/seeded-emulator.ts";
 import { integrationsFor } from "./support/test-integrations.ts";
 import type { Integrations } from "../src/main/microsoft.ts";
@@ -32,32 +32,11 @@ for (const backend of backends()) {
     before(async () => {
       ({ emu, seed } = await startSeededEmulator(`usage-pulls-${backend.name}`));
       ({ integrations, close: closeIntegrations } = await integrationsFor(emu, seed, systemClock));
-      const client = emulatorClient(emu);
-      const token = await client.token(seed, "https://api.partnercenter.microsoft.com/.default");
-      const suffix = randomUUID().slice(0, 6);
-      const made = await client.request("POST", "/v1/customers", {
-        headers: { authorization: `Bearer ${token}`, "ms-requestid": randomUUID() },
-        json: {
-          companyProfile: { domain: `pullcust${suffix}.onmicrosoft.com` },
-          billingProfile: {
-            email: `ap@pullcust${suffix}.example`,
-            culture: "en-US",
-            language: "en",
-            companyName: "Pull Customer",
-            defaultAddress: {
-              firstName: "Ada",
-              lastName: "Ng",
-              addressLine1: "1 Microsoft Way",
-              city: "Redmond",
-              state: "WA",
-              postalCode: "98052",
-              country: "US",
-            },
-          },
-        },
+      await meteredCustomer(emu, seed, {
+        prefix: `pullcust${randomUUID().slice(0, 6)}`,
+        companyName: "Pull Customer",
       });
-      assert.equal(made.status, 201, JSON.stringify(made.body));
-      emu.state.addSubscription({ tenantId: String(made.body["id"]), displayName: "Azure subscription 1" });
+      const client = emulatorClient(emu);
       await client.request("POST", "/_emulator/clock", { json: { advanceSeconds: 3 * 86_400 } });
     });
     after(async () => {

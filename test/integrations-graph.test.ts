@@ -21,7 +21,7 @@ import { systemClock } from "../src/platform/clock.ts";
 import type { Result } from "../src/platform/result.ts";
 import { openSignedIn } from "./support/admin-center-sign-in.ts";
 import { emulatorBrowser } from "./support/emulator-browser.ts";
-import { emulatorClient } from "./support/emulator-client.ts";
+import { emulatorClient, meteredCustomer } from "./support/emulator-client.ts";
 import { startSeededEmulator } from "./support/seeded-emulator.ts";
 
 const GLOBAL_READER = "f2ef992c-3afb-46b9-b7cf-a126ee74c451";
@@ -220,32 +220,11 @@ void describe("the Microsoft Graph adapter against the emulator", () => {
   });
 
   void test("the unbilled usage export yields the same rows, to the last digit, as Partner Center's line items", async () => {
-    const client = emulatorClient(emu);
-    const pcToken = await client.token(seed, `${microsoftResources.partnerCenter}/.default`);
-    const made = await client.request("POST", "/v1/customers", {
-      headers: { authorization: `Bearer ${pcToken}`, "ms-requestid": randomUUID() },
-      json: {
-        companyProfile: { domain: "exportcust1.onmicrosoft.com" },
-        billingProfile: {
-          email: "ap@exportcust1.example",
-          culture: "en-US",
-          language: "en",
-          companyName: "Export Customer 1",
-          defaultAddress: {
-            firstName: "Ada",
-            lastName: "Ng",
-            addressLine1: "1 Microsoft Way",
-            city: "Redmond",
-            state: "WA",
-            postalCode: "98052",
-            country: "US",
-          },
-        },
-      },
+    const customerId = await meteredCustomer(emu, seed, {
+      prefix: "exportcust1",
+      companyName: "Export Customer 1",
     });
-    assert.equal(made.status, 201, JSON.stringify(made.body));
-    const customerId = String(made.body["id"]);
-    emu.state.addSubscription({ tenantId: customerId, displayName: "Azure subscription 1" });
+    const client = emulatorClient(emu);
     await client.request("POST", "/_emulator/clock", { json: { advanceSeconds: 3 * 86_400 } });
 
     const exported: UsageLineItem[] = [];

@@ -1,9 +1,11 @@
+import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import https from "node:https";
 import type { IncomingHttpHeaders } from "node:http";
 import { promisify } from "node:util";
-import type { RunningEmulator } from "../../src/emulator/index.ts";
+import type { DemoSeed, RunningEmulator } from "../../src/emulator/index.ts";
 
 const run = promisify(execFile);
 
@@ -82,4 +84,42 @@ export function emulatorClient(emu: Pick<RunningEmulator, "baseUrl" | "caPath">)
       return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
     },
   };
+}
+
+/**
+ * A US customer of the demo partner, made through Partner Center (`POST /v1/customers`) with one Azure plan
+ * subscription, which meters usage from the emulator's today. Returns the customer's tenant id.
+ */
+export async function meteredCustomer(
+  emu: RunningEmulator,
+  seed: DemoSeed,
+  customer: { prefix: string; companyName: string },
+): Promise<string> {
+  const client = emulatorClient(emu);
+  const token = await client.token(seed, "https://api.partnercenter.microsoft.com/.default");
+  const made = await client.request("POST", "/v1/customers", {
+    headers: { authorization: `Bearer ${token}`, "ms-requestid": randomUUID() },
+    json: {
+      companyProfile: { domain: `${customer.prefix}.onmicrosoft.com` },
+      billingProfile: {
+        email: `ap@${customer.prefix}.example`,
+        culture: "en-US",
+        language: "en",
+        companyName: customer.companyName,
+        defaultAddress: {
+          firstName: "Ada",
+          lastName: "Ng",
+          addressLine1: "1 Microsoft Way",
+          city: "Redmond",
+          state: "WA",
+          postalCode: "98052",
+          country: "US",
+        },
+      },
+    },
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const customerId = String(made.body["id"]);
+  emu.state.addSubscription({ tenantId: customerId, displayName: "Azure subscription 1" });
+  return customerId;
 }
