@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { toPage } from "../../platform/pagination.ts";
-import { MONTH } from "../../modules/billing/invoicing/index.ts";
+import { day, month } from "./calendar-fields.ts";
 import type { ApiDeps, App } from "../context.ts";
 import { callerOf, respond } from "../respond.ts";
 import { errorResponses, id, pageOfSchema, pageQuery, strict, text } from "../schemas.ts";
@@ -8,11 +8,6 @@ import { orgParams } from "./organization-routes.ts";
 
 const at = z.date();
 const conflict = { 409: errorResponses[400] };
-
-const period = (field: string) =>
-  z
-    .string({ error: `${field} is required: give a month as YYYY-MM, e.g. 2026-10` })
-    .regex(MONTH, `${field} must be a month as YYYY-MM, e.g. 2026-10`);
 
 const InvoiceLineSchema = z.object({
   lineNo: z.number(),
@@ -119,7 +114,7 @@ export function invoiceRoutes(app: App, deps: ApiDeps): void {
         params: orgParams,
         querystring: pageQuery.extend({
           billingAccountId: id("billingAccount", "billingAccountId").optional(),
-          period: period("period").optional(),
+          period: month("period").optional(),
           state: z.enum(["draft", "finalized"], { error: "state must be draft or finalized" }).optional(),
         }),
         response: { 200: pageOfSchema(InvoiceSchema), ...errorResponses },
@@ -185,12 +180,7 @@ export function invoiceRoutes(app: App, deps: ApiDeps): void {
             .max(100, "customerId must be a customer tenant id of at most 100 characters")
             .optional()
             .describe("only this customer's days or rows"),
-          usageDate: z
-            .string()
-            .regex(
-              /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/,
-              "usageDate must be a day written YYYY-MM-DD, e.g. 2026-11-03",
-            )
+          usageDate: day("usageDate")
             .optional()
             .describe("only this day's customer-days or rows: with customerId, one customer-day's rows"),
         }),
@@ -225,7 +215,7 @@ export function invoiceRoutes(app: App, deps: ApiDeps): void {
           "month is refused (invoice_finalized).",
         params: z.object({
           billingAccountId: id("billingAccount", "billingAccountId"),
-          period: period("period"),
+          period: month("period"),
         }),
         response: { 200: InvoiceSchema, ...errorResponses, ...conflict },
       },

@@ -3,15 +3,11 @@ import { ok } from "../../platform/result.ts";
 import type { ApiDeps, App } from "../context.ts";
 import { callerOf, respond } from "../respond.ts";
 import { errorResponses, id, strict } from "../schemas.ts";
+import { month } from "./calendar-fields.ts";
 import { orgParams } from "./organization-routes.ts";
 
 const at = z.date();
 const conflict = { 409: errorResponses[400], 422: errorResponses[400] };
-
-const month = (field: string, example: string) =>
-  z
-    .string({ error: `${field} is required: give a month written YYYY-MM, e.g. ${example}` })
-    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, `${field} must be a month written YYYY-MM, e.g. ${example}`);
 
 const percent = (field: string) =>
   z

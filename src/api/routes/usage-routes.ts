@@ -13,6 +13,7 @@ import type { ApiDeps, App } from "../context.ts";
 import { sendError } from "../http-errors.ts";
 import { callerOf, respond } from "../respond.ts";
 import { ErrorSchema, errorResponses, id, pageOfSchema, pageQuery, strict } from "../schemas.ts";
+import { month } from "./calendar-fields.ts";
 
 /** The largest usage file the API takes; bigger months are imported with `pcloud usage import`. */
 const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
@@ -86,9 +87,7 @@ const uploadQuery = strict({
     .regex(/^[A-Za-z0-9-]{1,64}$/, "microsoftInvoiceId must be Microsoft's invoice number, e.g. G012345678")
     .optional()
     .describe("Microsoft's invoice the billed rows are on"),
-  billingPeriod: z
-    .string()
-    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "billingPeriod must be a month written YYYY-MM, e.g. 2026-11")
+  billingPeriod: month("billingPeriod", "2026-11")
     .optional()
     .describe(
       "The billing period the file was downloaded for (default: the latest usage month in it); give it for a download holding only latent rows of an earlier month",

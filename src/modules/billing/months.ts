@@ -3,6 +3,9 @@ export const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 export const isMonth = (text: string): boolean => MONTH.test(text);
 
+/** Days are `YYYY-MM-DD` (UTC). */
+export const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
 /** The month a moment falls in, in UTC. */
 export const monthOf = (at: Date): string => at.toISOString().slice(0, 7);
 

@@ -5,7 +5,8 @@ import { ZERO, type Decimal } from "../engine/index.ts";
 import { estimateMonthEnd } from "./estimate-month-end.ts";
 import { DEFAULT_LATENCY_DAYS, ESTIMATE_METHODS, type Estimate } from "./estimate-types.ts";
 import { estimatesErrors, type EstimatesError } from "./errors.ts";
-import { dayOfMonth, daysInMonth, isoDayOf, isMonth } from "./month-days.ts";
+import { DAY, isMonth } from "../months.ts";
+import { dayOfMonth, daysInMonth, isoDayOf } from "./month-days.ts";
 
 /** One day's exact customer-price total of a scope, in its billing currency. `day` is "YYYY-MM-DD". */
 export type DailyTotal = { day: string; amount: Decimal };
@@ -21,8 +22,6 @@ export type EstimatesDeps<Scope> = {
   clock: Clock;
 };
 
-const ISO_DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-
 /** What to estimate. Every field may be left out: today, the month of yesterday, the best method, 2 days. */
 export const EstimateRequest = z.object({
   month: z
@@ -32,7 +31,7 @@ export const EstimateRequest = z.object({
     .describe("The billing month, YYYY-MM; the month of the day before asOf when left out."),
   asOf: z
     .string()
-    .regex(ISO_DAY, "must be a day written YYYY-MM-DD, e.g. 2025-04-15")
+    .regex(DAY, "must be a day written YYYY-MM-DD, e.g. 2025-04-15")
     .refine((d) => isoDayOf(d.slice(0, 7), dayOfMonth(d.slice(0, 7), d)) === d, "must be a day that exists")
     .optional()
     .describe(
@@ -141,7 +140,7 @@ async function historyDays(
 
 /** The day of the month an ISO day is, or null if it is not a real day written YYYY-MM-DD. */
 function dayOfMonthChecked(month: string, iso: string): number | null {
-  if (!ISO_DAY.test(iso)) return null;
+  if (!DAY.test(iso)) return null;
   const day = dayOfMonth(month, iso);
   return isoDayOf(month, day) === iso ? day : null;
 }

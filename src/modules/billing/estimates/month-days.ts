@@ -1,7 +1,5 @@
-/** Calendar months of the estimates, in UTC: "YYYY-MM", and their days counted from 1. */
-const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
-
-export const isMonth = (text: string): boolean => MONTH.test(text);
+// Calendar months of the estimates, in UTC: "YYYY-MM", and their days counted from 1.
+import { MONTH } from "../months.ts";
 
 function partsOf(month: string): { year: number; index: number } {
   if (!MONTH.test(month)) throw new RangeError(`Not a month (YYYY-MM): ${month}`);
@@ -27,12 +25,6 @@ export function weekdayOf(month: string, day: number): number {
 export function isoDayOf(month: string, day: number): string {
   const { year, index } = partsOf(month);
   return new Date(Date.UTC(year, index, day)).toISOString().slice(0, 10);
-}
-
-/** The month `n` months before `month`. */
-export function monthsBefore(month: string, n: number): string {
-  const { year, index } = partsOf(month);
-  return new Date(Date.UTC(year, index - n, 1)).toISOString().slice(0, 7);
 }
 
 /** Day of `month` that the ISO day `iso` ("YYYY-MM-DD") is: 1 for the first, 0 for the day before, beyond the end after. */

@@ -28,5 +28,5 @@ export {
   type CurrentDay,
   type BilledDay,
 } from "./assembly.ts";
-export { MONTH } from "./periods.ts";
+export { DAY, MONTH } from "./periods.ts";
 export { STALE_POSTING_MS } from "./posting.ts";

@@ -1,6 +1,6 @@
 import { addMonths } from "../months.ts";
 
-export { MONTH, monthOf } from "../months.ts";
+export { DAY, MONTH, monthOf } from "../months.ts";
 
 const NAMES = [
   "January",
