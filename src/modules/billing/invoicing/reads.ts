@@ -187,10 +187,13 @@ export function createReads(deps: InvoicingDeps) {
     const line = (await linesOf(deps.db, invoiceId)).find((l) => l.lineNo === lineNo);
     if (!line) return err(invoicingErrors.notFound("invoice line", `${invoiceId}/${lineNo}`));
     const source =
-      inv.value.kind === "credit_note" && inv.value.creditsInvoiceId ? inv.value.creditsInvoiceId : invoiceId;
+      inv.value.kind === "credit_note" && inv.value.creditsInvoiceId
+        ? await invoiceById(deps.db, inv.value.creditsInvoiceId)
+        : inv.value;
+    if (!source) return err(invoicingErrors.notFound("invoice", inv.value.creditsInvoiceId ?? invoiceId));
     const operator = p.isOperator;
     const inPeriod = and(
-      eq(invoiceUsage.invoiceId, source),
+      eq(invoiceUsage.invoiceId, source.id),
       gt(invoiceUsage.usageDate, `${line.servicePeriod}-00`),
       lt(invoiceUsage.usageDate, `${line.servicePeriod}-32`),
     );
@@ -221,7 +224,7 @@ export function createReads(deps: InvoicingDeps) {
       return ok({
         invoiceId,
         line: lineView(line, operator),
-        customers: await customerShares(inv.value, line, inPeriod),
+        customers: await customerShares(inv.value, source, line, inPeriod),
         days: {
           items: cut.items.map((r) => ({
             customerId: r.customerId,
@@ -243,13 +246,13 @@ export function createReads(deps: InvoicingDeps) {
     }
   }
 
-  async function customerShares(inv: InvoiceRow, line: LineRow, inPeriod: SQL | undefined) {
+  async function customerShares(
+    inv: InvoiceRow,
+    source: InvoiceRow,
+    line: LineRow,
+    inPeriod: SQL | undefined,
+  ) {
     if (line.serviceClass !== "all") return null;
-    const source =
-      inv.kind === "credit_note" && inv.creditsInvoiceId
-        ? await invoiceById(deps.db, inv.creditsInvoiceId)
-        : inv;
-    if (!source) return null;
     const usage = await deps.db
       .select({
         customerId: invoiceUsage.customerId,
