@@ -249,16 +249,11 @@ export function invoicesApi(http: HttpClient) {
         http.get<Page<Invoice>>(`/organizations/${enc(orgId)}/invoices`, { ...filter, limit: 200, cursor }),
       ),
     get: (id: string) => http.get<Invoice>(invoice(id)),
-    /** The customer-days behind a line, a page at a time. */
+    /** The customer-days behind a line, a page at a time, and each customer's share (null where there is none). */
     days: (id: string, lineNo: number, cursor?: string) =>
       http
         .get<LineDetail>(`${invoice(id)}/lines/${lineNo}/detail`, { limit: 200, cursor })
-        .then((d) => ({ line: d.line, page: d.days ?? noPage<LineDay>() })),
-    /** Each customer's share of a line; null where the line has none (a split's class, or mixed signs). */
-    customers: (id: string, lineNo: number) =>
-      http
-        .get<LineDetail>(`${invoice(id)}/lines/${lineNo}/detail`, { limit: 1 })
-        .then((d) => d.customers ?? null),
+        .then((d) => ({ customers: d.customers, page: d.days ?? noPage<LineDay>() })),
     /** The usage rows of one customer-day of a line, rated again. */
     dayRows: (id: string, lineNo: number, day: { customerId: string; usageDate: string }) =>
       allPages((cursor) =>

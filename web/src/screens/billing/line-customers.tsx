@@ -1,7 +1,4 @@
-import { invoicesApi, type Invoice, type InvoiceLine } from "../../api/billing-api.ts";
-import { useApi } from "../../app/api-context.ts";
-import { LoadError } from "../../ui/load-error.tsx";
-import { useLoad } from "../../ui/use-load.ts";
+import type { CustomerShare, Invoice } from "../../api/billing-api.ts";
 import { formatMoney } from "./billing-format.ts";
 import { ExactAmount } from "./exact-amount.tsx";
 
@@ -9,11 +6,7 @@ import { ExactAmount } from "./exact-amount.tsx";
  * What each customer tenant owes of a line: its exact amount and its share of the rounded line (the shares add up
  * to the line), for re-billing customers. An update line shows what each customer's days changed by.
  */
-export function LineCustomers({ invoice, line }: { invoice: Invoice; line: InvoiceLine }) {
-  const api = invoicesApi(useApi().http);
-  const shares = useLoad(() => api.customers(invoice.id, line.lineNo), `${invoice.id}/${line.lineNo}`);
-  if (shares.error) return <LoadError error={shares.error} onRetry={() => void shares.reload()} />;
-  if (!shares.data) return null;
+export function LineCustomers({ invoice, shares }: { invoice: Invoice; shares: readonly CustomerShare[] }) {
   return (
     <div className="billing-line-part">
       <h3>By customer</h3>
@@ -26,7 +19,7 @@ export function LineCustomers({ invoice, line }: { invoice: Invoice; line: Invoi
           </tr>
         </thead>
         <tbody>
-          {shares.data.map((c) => (
+          {shares.map((c) => (
             <tr key={c.customerId} data-testid="line-customer">
               <td className="nowrap">
                 <code>{c.customerId}</code>

@@ -1,5 +1,11 @@
 import { useState } from "react";
-import { invoicesApi, type Invoice, type InvoiceLine, type LineDay } from "../../api/billing-api.ts";
+import {
+  invoicesApi,
+  type CustomerShare,
+  type Invoice,
+  type InvoiceLine,
+  type LineDay,
+} from "../../api/billing-api.ts";
 import { useApi } from "../../app/api-context.ts";
 import { usePagedList } from "../audit/use-paged-list.ts";
 import { EmptyState } from "../../ui/empty-state.tsx";
@@ -105,8 +111,14 @@ function DayRows({ invoice, line, day, operator }: LineDetailProps & { day: Line
  */
 export function LineDetail({ invoice, line, operator }: LineDetailProps) {
   const api = invoicesApi(useApi().http);
+  // Every page carries the shares; the first page's are kept.
+  const [shares, setShares] = useState<CustomerShare[] | null>(null);
   const days = usePagedList(
-    (cursor) => api.days(invoice.id, line.lineNo, cursor).then((d) => d.page),
+    (cursor) =>
+      api.days(invoice.id, line.lineNo, cursor).then((d) => {
+        if (!cursor) setShares(d.customers);
+        return d.page;
+      }),
     `${invoice.id}/${line.lineNo}`,
   );
   const [open, setOpen] = useState<LineDay | null>(null);
@@ -123,7 +135,7 @@ export function LineDetail({ invoice, line, operator }: LineDetailProps) {
         {line.rowCount} usage rows. The line is the exact sum of its days ({groupDigits(line.exact)}), rounded
         once to the currency&apos;s minor unit. Choose a day to see its usage rows.
       </p>
-      <LineCustomers invoice={invoice} line={line} />
+      {shares ? <LineCustomers invoice={invoice} shares={shares} /> : null}
       {days.error ? <LoadError error={days.error} onRetry={() => void days.reload()} /> : null}
       {!days.loading && !days.error && days.items.length === 0 ? (
         <EmptyState title="No customer-days">
