@@ -18,7 +18,7 @@ import type { Integrations } from "../src/main/microsoft.ts";
 const snapshotsOf = async (database: Database) =>
   (
     await database.query(
-      "SELECT customer_id, usage_date, version, billed, row_count, content_hash FROM usage_snapshots ORDER BY 1, 2, 3",
+      "SELECT customer_id, usage_date, version, billed, row_count, periods FROM usage_snapshots ORDER BY 1, 2, 3",
     )
   ).rows;
 

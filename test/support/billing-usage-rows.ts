@@ -54,7 +54,6 @@ export async function putSnapshot(
       importId,
       billed,
       rowCount: rows.length,
-      contentHash: hash,
       periods: { [day.usageDate.slice(0, 7)]: { hash, billed, rows: rows.length } },
       createdAt: AT,
     })

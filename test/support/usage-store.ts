@@ -57,7 +57,7 @@ export async function storedState(database: Database, importId: string) {
       "SELECT line, code, reason FROM usage_quarantine WHERE import_id = $1 ORDER BY line",
     ),
     snapshots: await q(
-      "SELECT customer_id, usage_date, version, billed, row_count, content_hash FROM usage_snapshots WHERE import_id = $1 ORDER BY customer_id, usage_date",
+      "SELECT customer_id, usage_date, version, billed, row_count, periods FROM usage_snapshots WHERE import_id = $1 ORDER BY customer_id, usage_date",
     ),
     rows: await q(
       "SELECT s.customer_id, s.usage_date, r.billing_period, r.natural_key, r.quantity FROM usage_rows r JOIN usage_snapshots s ON s.id = r.snapshot_id WHERE s.import_id = $1 ORDER BY 1, 2, 3, 4",

@@ -150,7 +150,6 @@ export const usageSnapshots = pgTable(
     importId: text("import_id").notNull(),
     billed: boolean("billed").notNull(),
     rowCount: integer("row_count").notNull(),
-    contentHash: text("content_hash").notNull(),
     periods: jsonb("periods").$type<Record<string, SnapshotPeriod>>().notNull().default({}),
     createdAt: ts("created_at").notNull(),
   },

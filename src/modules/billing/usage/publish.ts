@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
-import { usageImports, usageSnapshots, type SnapshotPeriod } from "../tables.ts";
+import { usageImports, usageSnapshots } from "../tables.ts";
 import type { BillingUsageDeps } from "./deps.ts";
 import { ROW_COLUMN_LIST, rowArrays, rowsOf, type UsageImport } from "./import-store.ts";
 import { contentHashOf, type UsageRow } from "./usage-row.ts";
@@ -36,16 +35,6 @@ const fromDb = (r: StagedDbRow): UsageRow & { naturalKey: string } => ({
 export type PublishHooks = {
   onGroup?: (group: { customerId: string; usageDate: string }) => void | Promise<void>;
 };
-
-/** A snapshot's hash: its periods' hashes and billed flags, in period order. */
-function snapshotHashOf(periods: Readonly<Record<string, SnapshotPeriod>>): string {
-  const hash = createHash("sha256");
-  for (const period of Object.keys(periods).sort()) {
-    const p = periods[period];
-    if (p) hash.update(`${period}\u0000${p.hash}\u0000${p.billed ? "billed" : "unbilled"}\n`);
-  }
-  return hash.digest("hex");
-}
 
 /**
  * The billing period an import's rows came in: the month an unbilled pull asked for, or later if its rows reach a
@@ -136,7 +125,6 @@ export async function publishImport(
           importId: imported.id,
           billed: all.every((p) => p.billed),
           rowCount: all.reduce((n, p) => n + p.rows, 0),
-          contentHash: snapshotHashOf(periods),
           periods,
           createdAt: deps.clock.now(),
         })
