@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { emulatorClient, type EmulatorResponse } from "./support/emulator-client.ts";
+import { customerBody, emulatorClient, type EmulatorResponse } from "./support/emulator-client.ts";
 import { type DemoSeed, type RunningEmulator } from "../src/emulator/index.ts";
 import { startSeededEmulator } from "./support/seeded-emulator.ts";
 
@@ -24,25 +24,6 @@ void describe("the emulated Partner Center (customers)", () => {
     });
 
   const tokenFor = (scope: string) => emulatorClient(emu).token(seed, scope);
-
-  const customerBody = (prefix: string, company = `${prefix} Ltd`) => ({
-    companyProfile: { domain: `${prefix}.onmicrosoft.com` },
-    billingProfile: {
-      email: `ap@${prefix}.example`,
-      culture: "en-US",
-      language: "en",
-      companyName: company,
-      defaultAddress: {
-        firstName: "Ada",
-        lastName: "Ng",
-        addressLine1: "1 Microsoft Way",
-        city: "Redmond",
-        state: "WA",
-        postalCode: "98052",
-        country: "US",
-      },
-    },
-  });
 
   before(async () => {
     ({ emu, seed } = await startSeededEmulator("emu-pcenter"));

@@ -86,6 +86,26 @@ export function emulatorClient(emu: Pick<RunningEmulator, "baseUrl" | "caPath">)
   };
 }
 
+/** Partner Center's body for a new US customer whose domain is `${prefix}.onmicrosoft.com`. */
+export const customerBody = (prefix: string, companyName = `${prefix} Ltd`) => ({
+  companyProfile: { domain: `${prefix}.onmicrosoft.com` },
+  billingProfile: {
+    email: `ap@${prefix}.example`,
+    culture: "en-US",
+    language: "en",
+    companyName,
+    defaultAddress: {
+      firstName: "Ada",
+      lastName: "Ng",
+      addressLine1: "1 Microsoft Way",
+      city: "Redmond",
+      state: "WA",
+      postalCode: "98052",
+      country: "US",
+    },
+  },
+});
+
 /**
  * A US customer of the demo partner, made through Partner Center (`POST /v1/customers`) with one Azure plan
  * subscription, which meters usage from the emulator's today. Returns the customer's tenant id.
@@ -99,24 +119,7 @@ export async function meteredCustomer(
   const token = await client.token(seed, "https://api.partnercenter.microsoft.com/.default");
   const made = await client.request("POST", "/v1/customers", {
     headers: { authorization: `Bearer ${token}`, "ms-requestid": randomUUID() },
-    json: {
-      companyProfile: { domain: `${customer.prefix}.onmicrosoft.com` },
-      billingProfile: {
-        email: `ap@${customer.prefix}.example`,
-        culture: "en-US",
-        language: "en",
-        companyName: customer.companyName,
-        defaultAddress: {
-          firstName: "Ada",
-          lastName: "Ng",
-          addressLine1: "1 Microsoft Way",
-          city: "Redmond",
-          state: "WA",
-          postalCode: "98052",
-          country: "US",
-        },
-      },
-    },
+    json: customerBody(customer.prefix, customer.companyName),
   });
   assert.equal(made.status, 201, JSON.stringify(made.body));
   const customerId = String(made.body["id"]);
